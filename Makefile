@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# maia: top-level build. `make demo` and `make check` do everything, starting
+# with `make deps` (idempotent, installs what is missing with apt).
+
+REPO := $(CURDIR)
+BUILD := $(REPO)/build
+KVER = $(shell $(REPO)/scripts/kver.sh)
+KDIR = /lib/modules/$(KVER)/build
+KSRC := $(BUILD)/linux-source
+KSFT_DIR := $(KSRC)/tools/testing/selftests
+SUITES := core accel net
+
+export PATH := /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$(PATH)
+
+.PHONY: all deps qemu modules userspace kernel-source selftests demo check \
+	bench checkpatch clean
+
+all: modules userspace selftests qemu
+
+deps:
+	@$(REPO)/scripts/deps.sh
+
+qemu: deps
+	$(REPO)/scripts/qemu-build.sh
+
+# Kbuild of 6.12 writes objects next to the sources, so build a mirror.
+modules: deps
+	@mkdir -p $(BUILD)/kernel
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod*' --exclude=Module.symvers --exclude=modules.order \
+		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/uapi $(BUILD)/kernel/
+	$(MAKE) -C $(KDIR) M=$(BUILD)/kernel modules
+
+userspace: deps
+	$(MAKE) -C $(REPO)/userspace O=$(BUILD)/userspace
+
+kernel-source: deps
+	$(REPO)/scripts/kernel-source.sh $(KSRC)
+
+selftests: kernel-source userspace
+	$(MAKE) -C $(REPO)/selftests KSFT_DIR=$(KSFT_DIR) \
+		O=$(BUILD)/kselftest USERSPACE=$(BUILD)/userspace
+
+check: all
+	$(REPO)/scripts/check.sh
+
+demo: all
+	$(REPO)/scripts/vm-run --name demo -- $(REPO)/scripts/demo.sh
+
+checkpatch: kernel-source
+	perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
+		$(shell find drivers uapi -name '*.[ch]')
+
+clean:
+	rm -rf $(BUILD)/kernel $(BUILD)/userspace $(BUILD)/kselftest $(BUILD)/vm

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * maia_accel: DRM accel driver for the Maia tensor engine.
+ *
+ * Binds the "accel" auxiliary device created by maia_core and registers
+ * /dev/accel/accelN.
+ */
+
+#include <linux/auxiliary_bus.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+
+#include <drm/drm_accel.h>
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+
+#include <drm/maia_accel.h>
+
+#include "maia_accel.h"
+
+#define DRIVER_NAME	"maia_accel"
+#define DRIVER_DESC	"Maia tensor engine"
+#define DRIVER_DATE	"20261123"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+static int maia_ioctl_get_info(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct maia_accel *accel = to_maia_accel(drm);
+	const struct maia_core_info *info = maia_core_info(accel->core);
+	struct pci_dev *pdev = maia_core_pdev(accel->core);
+	struct drm_maia_get_info *args = data;
+	u64 caps = 0;
+
+	if (args->flags || args->pad ||
+	    memchr_inv(args->reserved, 0, sizeof(args->reserved)))
+		return -EINVAL;
+
+	if (info->caps & MAIA_CAP_HBM)
+		caps |= DRM_MAIA_CAP_HBM;
+	if (info->caps & MAIA_CAP_ENGINE)
+		caps |= DRM_MAIA_CAP_ENGINE;
+	if (info->caps & MAIA_CAP_MMU)
+		caps |= DRM_MAIA_CAP_MMU;
+	if (info->caps & MAIA_CAP_LINK)
+		caps |= DRM_MAIA_CAP_LINK;
+
+	args->hw_id = maia_core_read(accel->core, MAIA_REG_ID);
+	args->hw_version = info->hw_version;
+	args->uapi_version = MAIA_UAPI_VERSION;
+	args->num_queues = info->num_queues;
+	args->num_ports = info->num_ports;
+	args->num_lanes = info->num_lanes;
+	args->hbm_size = info->hbm_size;
+	args->capabilities = caps;
+	args->serial = info->serial;
+	args->pci_bus_info = (u64)pci_domain_nr(pdev->bus) << 16 |
+			     pdev->bus->number << 8 | pdev->devfn;
+	return 0;
+}
+
+static const struct drm_ioctl_desc maia_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(MAIA_GET_INFO, maia_ioctl_get_info, DRM_RENDER_ALLOW),
+};
+
+/*
+ * The DRM core silently truncates or zero-extends an argument whose size
+ * differs from the kernel's structure. maia's uAPI promises -EINVAL instead,
+ * so driver ioctls are checked for the exact size before the core sees them.
+ */
+static long maia_accel_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	unsigned int nr = _IOC_NR(cmd);
+
+	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
+		unsigned int index = nr - DRM_COMMAND_BASE;
+
+		if (index >= ARRAY_SIZE(maia_ioctls))
+			return -ENOTTY;
+		index = array_index_nospec(index, ARRAY_SIZE(maia_ioctls));
+		if (_IOC_TYPE(cmd) != DRM_IOCTL_BASE ||
+		    _IOC_DIR(cmd) != _IOC_DIR(maia_ioctls[index].cmd))
+			return -ENOTTY;
+		if (_IOC_SIZE(cmd) != _IOC_SIZE(maia_ioctls[index].cmd))
+			return -EINVAL;
+	}
+	return drm_ioctl(filp, cmd, arg);
+}
+
+static const struct file_operations maia_accel_fops = {
+	.owner = THIS_MODULE,
+	.open = accel_open,
+	.release = drm_release,
+	.unlocked_ioctl = maia_accel_ioctl,
+	.compat_ioctl = maia_accel_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+};
+
+static const struct drm_driver maia_drm_driver = {
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.fops = &maia_accel_fops,
+	.ioctls = maia_ioctls,
+	.num_ioctls = ARRAY_SIZE(maia_ioctls),
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = DRIVER_DATE,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static int maia_accel_probe(struct auxiliary_device *adev,
+			    const struct auxiliary_device_id *id)
+{
+	struct maia_accel *accel;
+	int ret;
+
+	accel = devm_drm_dev_alloc(&adev->dev, &maia_drm_driver,
+				   struct maia_accel, drm);
+	if (IS_ERR(accel))
+		return PTR_ERR(accel);
+	accel->core = maia_core_from_adev(adev);
+	auxiliary_set_drvdata(adev, accel);
+
+	ret = drm_dev_register(&accel->drm, 0);
+	if (ret)
+		return ret;
+	return 0;
+}
+
+static void maia_accel_remove(struct auxiliary_device *adev)
+{
+	struct maia_accel *accel = auxiliary_get_drvdata(adev);
+
+	drm_dev_unplug(&accel->drm);
+}
+
+static const struct auxiliary_device_id maia_accel_ids[] = {
+	{ .name = "maia_core." MAIA_AUX_ACCEL },
+	{ }
+};
+MODULE_DEVICE_TABLE(auxiliary, maia_accel_ids);
+
+static struct auxiliary_driver maia_accel_driver = {
+	.name = "accel",
+	.probe = maia_accel_probe,
+	.remove = maia_accel_remove,
+	.id_table = maia_accel_ids,
+};
+module_auxiliary_driver(maia_accel_driver);
+
+MODULE_IMPORT_NS(MAIA_CORE);
+MODULE_DESCRIPTION("Maia tensor engine DRM accel driver");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Maia accelerator: device state shared by the files of the model.
+ *
+ * maia.c holds the PCI glue, the register file and the interrupt logic.
+ * Later parts (command engine, MMU, optical ports) live in their own files
+ * and reach the core only through the state below and the maia_* helpers
+ * declared at the end of this header.
+ *
+ * The register contract is maia_regs.h (a copy of drivers/core/maia_regs.h
+ * placed next to this file by scripts/qemu-build.sh).
+ */
+#ifndef HW_MISC_MAIA_H
+#define HW_MISC_MAIA_H
+
+#include "qemu/units.h"
+#include "hw/pci/pci_device.h"
+#include "qom/object.h"
+#include "maia_regs.h"
+
+#define TYPE_MAIA "maia"
+OBJECT_DECLARE_TYPE(MaiaState, MaiaClass, MAIA)
+
+#define MAIA_HBM_SIZE_DEFAULT   (256 * MiB)
+#define MAIA_HBM_SIZE_MIN       (1 * MiB)
+#define MAIA_PORTS_DEFAULT      2
+#define MAIA_LANES_DEFAULT      8
+#define MAIA_LANES_MAX          32
+#define MAIA_QUEUES_DEFAULT     8
+
+/* Guest-visible register state: everything a device reset puts back. */
+typedef struct MaiaRegs {
+    uint32_t scratch;
+    uint32_t status;
+    uint32_t int_cause;
+    uint32_t int_mask;
+    uint32_t int_test_count;
+} MaiaRegs;
+
+struct MaiaState {
+    /*< private >*/
+    PCIDevice parent_obj;
+    /*< public >*/
+
+    MemoryRegion mmio;          /* BAR0: registers */
+    MemoryRegion hbm;           /* BAR2: device memory (host RAM) */
+
+    /* Properties (fixed after realize) */
+    uint64_t hbm_size;
+    uint8_t ports;
+    uint8_t lanes;
+    uint8_t queues;
+    uint64_t serial_prop;       /* 0 = derive one */
+
+    /* Set at realize */
+    uint64_t serial;            /* what SERIAL_LO/HI report */
+    uint32_t caps;              /* what CAPS reports */
+
+    /* Counts register resets since the device was created; survives resets */
+    uint32_t reset_count;
+
+    MaiaRegs regs;
+};
+
+/* Class with the parent's DeviceClass::realize kept for the wrapper. */
+struct MaiaClass {
+    /*< private >*/
+    PCIDeviceClass parent_class;
+    /*< public >*/
+    DeviceRealize parent_dc_realize;
+};
+
+/* Core services for the other parts of the model (all under the BQL). */
+
+/* Set bits in INT_CAUSE and signal the misc vector as the rules require. */
+void maia_set_cause(MaiaState *s, uint32_t cause);
+
+/* Send MSI-X vector @vector (masked vectors end up pending in the PBA). */
+void maia_raise_vector(MaiaState *s, unsigned vector);
+
+#endif /* HW_MISC_MAIA_H */
