@@ -11,7 +11,7 @@ stamp=$dest/.unpacked-$(basename "$tarball")
 [ -f "$stamp" ] && exit 0
 rm -rf "$dest"
 mkdir -p "$dest"
-top=$(tar -tf "$tarball" | head -n 1 | cut -d/ -f1)
+top=$(basename "$tarball"); top=${top%%.tar.*}
 tar -xf "$tarball" -C "$dest" --strip-components=1 --wildcards \
 	"$top/tools/testing/selftests/kselftest*" \
 	"$top/tools/testing/selftests/lib.mk" \

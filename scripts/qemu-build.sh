@@ -30,6 +30,7 @@ CONFIGURE_ARGS=(
 	--enable-tcg --enable-kvm --enable-slirp --enable-fdt=system
 	--enable-attr --enable-virtfs
 	--disable-docs --disable-install-blobs
+	--enable-tools	# qemu-img; --without-default-features drops it
 	--firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
 )
 

@@ -8,6 +8,7 @@
 
 #include <linux/auxiliary_bus.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/pci.h>
 
 #include <drm/drm_accel.h>
@@ -30,14 +31,20 @@ static int maia_ioctl_get_info(struct drm_device *drm, void *data,
 			       struct drm_file *file)
 {
 	struct maia_accel *accel = to_maia_accel(drm);
-	const struct maia_core_info *info = maia_core_info(accel->core);
-	struct pci_dev *pdev = maia_core_pdev(accel->core);
 	struct drm_maia_get_info *args = data;
+	const struct maia_core_info *info;
+	struct pci_dev *pdev;
 	u64 caps = 0;
+	int idx;
 
 	if (args->flags || args->pad ||
 	    memchr_inv(args->reserved, 0, sizeof(args->reserved)))
 		return -EINVAL;
+	/* The core and its registers are gone once the device is unplugged. */
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	info = maia_core_info(accel->core);
+	pdev = maia_core_pdev(accel->core);
 
 	if (info->caps & MAIA_CAP_HBM)
 		caps |= DRM_MAIA_CAP_HBM;
@@ -59,6 +66,7 @@ static int maia_ioctl_get_info(struct drm_device *drm, void *data,
 	args->serial = info->serial;
 	args->pci_bus_info = (u64)pci_domain_nr(pdev->bus) << 16 |
 			     pdev->bus->number << 8 | pdev->devfn;
+	drm_dev_exit(idx);
 	return 0;
 }
 

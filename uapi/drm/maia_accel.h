@@ -26,6 +26,14 @@ extern "C" {
 				 MAIA_UAPI_VERSION_MINOR)
 
 #define DRM_MAIA_GET_INFO	0x00
+#define DRM_MAIA_BO_CREATE	0x01
+#define DRM_MAIA_BO_INFO	0x02
+#define DRM_MAIA_VM_BIND	0x03
+#define DRM_MAIA_VM_UNBIND	0x04
+#define DRM_MAIA_QUEUE_CREATE	0x05
+#define DRM_MAIA_QUEUE_DESTROY	0x06
+#define DRM_MAIA_SUBMIT		0x07
+#define DRM_MAIA_QUEUE_STATE	0x08
 
 /* Capability bits reported in drm_maia_get_info.capabilities */
 #define DRM_MAIA_CAP_HBM	(1ULL << 0)
@@ -68,8 +76,234 @@ struct drm_maia_get_info {
 	__u64 reserved[4];
 };
 
+
+/*
+ * Device virtual addresses. Each open file has its own device address space;
+ * userspace places objects in it with VM_BIND at addresses of its choice in
+ * [DRM_MAIA_VA_START, DRM_MAIA_VA_END). Every address an engine command names
+ * is translated in the submitting file's address space; anything else
+ * faults.
+ */
+#define DRM_MAIA_VA_START	0x100000ULL
+#define DRM_MAIA_VA_END		(1ULL << 47)
+#define DRM_MAIA_PAGE_SIZE	4096ULL
+
+/* drm_maia_bo_create.flags */
+#define DRM_MAIA_BO_HBM		(1U << 0)	/* device memory, not host RAM */
+
+/**
+ * struct drm_maia_bo_create - allocate a buffer object
+ *
+ * Host-memory objects are shmem backed; HBM objects come from the device's
+ * memory and are mapped write-combined through BAR2. Both can be mmapped at
+ * the offset returned by DRM_IOCTL_MAIA_BO_INFO and exported as dma-bufs.
+ *
+ * Errors: -EINVAL bad size (0, not a multiple of DRM_MAIA_PAGE_SIZE, or
+ * larger than the memory), unknown flags or nonzero pad; -ENOMEM/-ENOSPC when
+ * host memory or HBM is exhausted.
+ */
+struct drm_maia_bo_create {
+	/** @size: in, bytes, multiple of DRM_MAIA_PAGE_SIZE */
+	__u64 size;
+	/** @flags: in, DRM_MAIA_BO_* */
+	__u32 flags;
+	/** @handle: out, GEM handle */
+	__u32 handle;
+};
+
+/**
+ * struct drm_maia_bo_info - describe a buffer object
+ *
+ * Errors: -ENOENT unknown handle; -EINVAL nonzero pad.
+ */
+struct drm_maia_bo_info {
+	/** @handle: in */
+	__u32 handle;
+	/** @flags: out, DRM_MAIA_BO_* the object was created with */
+	__u32 flags;
+	/** @size: out, bytes */
+	__u64 size;
+	/** @mmap_offset: out, offset to pass to mmap() on the device file */
+	__u64 mmap_offset;
+	/** @hbm_offset: out, for HBM objects the offset in device memory */
+	__u64 hbm_offset;
+};
+
+/* drm_maia_vm_bind.flags */
+#define DRM_MAIA_BIND_READONLY	(1U << 0)	/* the engine may not write */
+
+/**
+ * struct drm_maia_vm_bind - map part of an object into the file's address space
+ *
+ * Maps [@offset, @offset + @size) of the object at device address @va. The
+ * binding holds a reference on the object until it is unbound or the file is
+ * closed. Objects imported from another device or process via PRIME can be
+ * bound too.
+ *
+ * Errors: -ENOENT unknown handle; -EINVAL unaligned @va/@offset/@size, zero
+ * size, range outside the object or outside [DRM_MAIA_VA_START,
+ * DRM_MAIA_VA_END), arithmetic overflow, unknown flags or nonzero pad;
+ * -EEXIST the range overlaps an existing binding.
+ */
+struct drm_maia_vm_bind {
+	/** @handle: in, object to map */
+	__u32 handle;
+	/** @flags: in, DRM_MAIA_BIND_* */
+	__u32 flags;
+	/** @va: in, device virtual address, page aligned */
+	__u64 va;
+	/** @offset: in, offset in the object, page aligned */
+	__u64 offset;
+	/** @size: in, bytes, page aligned */
+	__u64 size;
+};
+
+/**
+ * struct drm_maia_vm_unbind - remove a binding
+ *
+ * @va and @size must match one earlier VM_BIND exactly. Jobs still using the
+ * range are waited for (interruptibly) before the mapping goes away, so the
+ * device never reaches memory that has been released.
+ *
+ * Errors: -ENOENT no binding with that exact range; -EINVAL nonzero pad;
+ * -EINTR/-ERESTARTSYS interrupted while waiting for jobs.
+ */
+struct drm_maia_vm_unbind {
+	/** @va: in */
+	__u64 va;
+	/** @size: in */
+	__u64 size;
+};
+
+#define DRM_MAIA_PRIORITY_LOW		0
+#define DRM_MAIA_PRIORITY_NORMAL	1
+#define DRM_MAIA_PRIORITY_HIGH		2
+#define DRM_MAIA_MAX_QUEUES_PER_FILE	16
+
+/**
+ * struct drm_maia_queue_create - create a submission queue
+ *
+ * Queues are scheduled onto the hardware rings by drm_sched; jobs on one
+ * queue run in order, jobs on different queues may run concurrently.
+ *
+ * Errors: -EINVAL bad priority, unknown flags, nonzero pad; -EACCES
+ * DRM_MAIA_PRIORITY_HIGH without CAP_SYS_NICE; -ENOSPC too many queues.
+ */
+struct drm_maia_queue_create {
+	/** @priority: in, DRM_MAIA_PRIORITY_* */
+	__u32 priority;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @queue_id: out */
+	__u32 queue_id;
+	/** @pad: must be zero */
+	__u32 pad;
+};
+
+/**
+ * struct drm_maia_queue_destroy - destroy a queue
+ *
+ * Jobs already submitted still complete (or are cancelled if the file goes
+ * away); their fences are signalled either way.
+ *
+ * Errors: -ENOENT unknown queue; -EINVAL nonzero pad.
+ */
+struct drm_maia_queue_destroy {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @pad: must be zero */
+	__u32 pad;
+};
+
+#define DRM_MAIA_MAX_SUBMIT_BOS		1024
+#define DRM_MAIA_MAX_SUBMIT_SYNCOBJS	64
+
+/**
+ * struct drm_maia_submit - run a command buffer on a queue
+ *
+ * The command buffer is @ib_count engine commands (64 bytes each, format in
+ * Documentation/hw-reference.rst) at device address @ib_va, which must be
+ * bound. The job waits for every syncobj in @in_syncobjs, runs, and signals
+ * its fence, which replaces the fence of @out_syncobj (if nonzero) and is
+ * added to the reservation object of every object in @bo_handles (as a
+ * write). A job that fails (MMU fault: -EFAULT, malformed command: -EINVAL,
+ * DMA error: -EIO, timeout: -ETIMEDOUT, cancelled: -ECANCELED) signals its
+ * fence with that error; see DRM_IOCTL_MAIA_QUEUE_STATE.
+ *
+ * Errors: -ENOENT unknown queue, object or syncobj; -EINVAL @ib_va unaligned
+ * (64 bytes), @ib_count 0 or above 65536, too many handles, unknown flags or
+ * nonzero pad; -EFAULT bad array pointers; -ECANCELED the queue is banned
+ * after repeated faults.
+ */
+struct drm_maia_submit {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @flags: in, must be zero */
+	__u32 flags;
+	/** @ib_va: in, device address of the first command */
+	__u64 ib_va;
+	/** @ib_count: in, number of commands */
+	__u32 ib_count;
+	/** @num_bos: in, entries in @bo_handles */
+	__u32 num_bos;
+	/** @bo_handles: in, pointer to __u32 GEM handles */
+	__u64 bo_handles;
+	/** @in_syncobjs: in, pointer to __u32 syncobj handles to wait for */
+	__u64 in_syncobjs;
+	/** @num_in_syncobjs: in */
+	__u32 num_in_syncobjs;
+	/** @out_syncobj: in, syncobj to receive the job's fence, or 0 */
+	__u32 out_syncobj;
+	/** @seqno: out, the job's sequence number on this queue */
+	__u64 seqno;
+};
+
+#define DRM_MAIA_QUEUE_OK	0
+#define DRM_MAIA_QUEUE_ERROR	1	/* last job failed, queue still usable */
+#define DRM_MAIA_QUEUE_BANNED	2	/* too many failures, submit refused */
+
+/**
+ * struct drm_maia_queue_state - error state of a queue
+ *
+ * Errors: -ENOENT unknown queue; -EINVAL nonzero pad or reserved.
+ */
+struct drm_maia_queue_state {
+	/** @queue_id: in */
+	__u32 queue_id;
+	/** @state: out, DRM_MAIA_QUEUE_* */
+	__u32 state;
+	/** @last_error: out, negative errno of the last failed job, or 0 */
+	__s32 last_error;
+	/** @faults: out, failed jobs on this queue */
+	__u32 faults;
+	/** @submitted: out, jobs submitted */
+	__u64 submitted;
+	/** @completed: out, jobs whose fence has signalled */
+	__u64 completed;
+	/** @fault_addr: out, device address of the last MMU fault */
+	__u64 fault_addr;
+	/** @reserved: must be zero */
+	__u64 reserved[2];
+};
+
 #define DRM_IOCTL_MAIA_GET_INFO \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_GET_INFO, struct drm_maia_get_info)
+#define DRM_IOCTL_MAIA_BO_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_BO_CREATE, struct drm_maia_bo_create)
+#define DRM_IOCTL_MAIA_BO_INFO \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_BO_INFO, struct drm_maia_bo_info)
+#define DRM_IOCTL_MAIA_VM_BIND \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_MAIA_VM_BIND, struct drm_maia_vm_bind)
+#define DRM_IOCTL_MAIA_VM_UNBIND \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_MAIA_VM_UNBIND, struct drm_maia_vm_unbind)
+#define DRM_IOCTL_MAIA_QUEUE_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_QUEUE_CREATE, struct drm_maia_queue_create)
+#define DRM_IOCTL_MAIA_QUEUE_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_MAIA_QUEUE_DESTROY, struct drm_maia_queue_destroy)
+#define DRM_IOCTL_MAIA_SUBMIT \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_SUBMIT, struct drm_maia_submit)
+#define DRM_IOCTL_MAIA_QUEUE_STATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_QUEUE_STATE, struct drm_maia_queue_state)
 
 #if defined(__cplusplus)
 }

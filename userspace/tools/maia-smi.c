@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: MIT
+/*
+ * maia-smi: list Maia accelerators and their configuration.
+ *
+ *   maia-smi                 aligned table of every maia device
+ *   maia-smi --json          the same as a JSON array of objects
+ *   maia-smi -d N            only /dev/accel/accelN
+ *
+ * Exit status: 0 if at least one device was listed, 1 if none was,
+ * 2 on a usage error.
+ */
+#define _GNU_SOURCE
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "maia.h"
+
+#define EXIT_LISTED	0
+#define EXIT_NONE	1
+#define EXIT_USAGE	2
+
+static const char *program_name = "maia-smi";
+
+/* One listed device, already formatted: the table and JSON share it. */
+struct device_row {
+	unsigned int index;
+	char pci_address[MAIA_PCI_ADDRESS_SIZE];
+	char hw_id[16];
+	char hw_version[16];
+	char serial[24];
+	uint64_t hbm_size_bytes;
+	char hbm_size[24];
+	uint32_t num_queues;
+	uint32_t num_ports;
+	uint32_t num_lanes;
+	char driver_version[48];
+	char uapi_version[16];
+};
+
+static void usage(FILE *stream)
+{
+	fprintf(stream,
+		"Usage: %s [--json] [-d N]\n"
+		"List Maia accelerators.\n"
+		"\n"
+		"  -d, --device N   only show /dev/accel/accelN\n"
+		"  -j, --json       print a JSON array instead of a table\n"
+		"  -h, --help       show this help\n"
+		"\n"
+		"Exit status: 0 if a device was listed, 1 if none, 2 on usage error.\n",
+		program_name);
+}
+
+/* Strict decimal: strtoul alone would accept "-1", " 3" and "3x". */
+static bool parse_index(const char *text, unsigned int *index)
+{
+	unsigned long value;
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return false;
+	errno = 0;
+	value = strtoul(text, &end, 10);
+	if (errno || *end != '\0' || value > UINT_MAX)
+		return false;
+	*index = (unsigned int)value;
+	return true;
+}
+
+/* Binary units, one decimal only when the size is not a whole unit. */
+static void format_size(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = {
+		"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB",
+	};
+	unsigned int unit = 0;
+	uint64_t whole = bytes;
+
+	while (whole >= 1024 && unit + 1 < sizeof(units) / sizeof(units[0])) {
+		whole /= 1024;
+		unit++;
+	}
+	if (unit == 0 || bytes % ((uint64_t)1 << (10 * unit)) == 0)
+		snprintf(buf, size, "%" PRIu64 " %s", whole, units[unit]);
+	else
+		snprintf(buf, size, "%.1f %s",
+			 (double)bytes / (double)((uint64_t)1 << (10 * unit)),
+			 units[unit]);
+}
+
+static int read_device(unsigned int index, struct device_row *row)
+{
+	struct maia_device *dev;
+	struct maia_info info;
+	int ret;
+
+	ret = maia_open_index(index, &dev);
+	if (ret)
+		return ret;
+	ret = maia_get_info(dev, &info);
+	maia_close(dev);
+	if (ret)
+		return ret;
+
+	memset(row, 0, sizeof(*row));
+	row->index = info.accel_index;
+	snprintf(row->pci_address, sizeof(row->pci_address), "%s",
+		 info.pci_address);
+	snprintf(row->hw_id, sizeof(row->hw_id), "0x%08" PRIx32, info.hw_id);
+	snprintf(row->hw_version, sizeof(row->hw_version), "%u.%u",
+		 info.hw_version_major, info.hw_version_minor);
+	snprintf(row->serial, sizeof(row->serial), "%016" PRIx64, info.serial);
+	row->hbm_size_bytes = info.hbm_size;
+	format_size(info.hbm_size, row->hbm_size, sizeof(row->hbm_size));
+	row->num_queues = info.num_queues;
+	row->num_ports = info.num_ports;
+	row->num_lanes = info.num_lanes;
+	snprintf(row->driver_version, sizeof(row->driver_version), "%d.%d.%d",
+		 info.driver_version_major, info.driver_version_minor,
+		 info.driver_version_patchlevel);
+	snprintf(row->uapi_version, sizeof(row->uapi_version), "%u.%u",
+		 info.uapi_version_major, info.uapi_version_minor);
+	return 0;
+}
+
+enum { NUM_COLUMNS = 11 };
+
+static const char *const column_titles[NUM_COLUMNS] = {
+	"IDX", "PCI", "HW ID", "HW VER", "SERIAL", "HBM",
+	"QUEUES", "PORTS", "LANES", "DRIVER", "UAPI",
+};
+
+/* Numbers read best right-aligned, identifiers left-aligned. */
+static const bool column_right_aligned[NUM_COLUMNS] = {
+	true, false, false, false, false, true,
+	true, true, true, false, false,
+};
+
+static void row_cells(const struct device_row *row,
+		      char cells[NUM_COLUMNS][48])
+{
+	snprintf(cells[0], 48, "%u", row->index);
+	snprintf(cells[1], 48, "%s", row->pci_address);
+	snprintf(cells[2], 48, "%s", row->hw_id);
+	snprintf(cells[3], 48, "%s", row->hw_version);
+	snprintf(cells[4], 48, "%s", row->serial);
+	snprintf(cells[5], 48, "%s", row->hbm_size);
+	snprintf(cells[6], 48, "%" PRIu32, row->num_queues);
+	snprintf(cells[7], 48, "%" PRIu32, row->num_ports);
+	snprintf(cells[8], 48, "%" PRIu32, row->num_lanes);
+	snprintf(cells[9], 48, "%s", row->driver_version);
+	snprintf(cells[10], 48, "%s", row->uapi_version);
+}
+
+static void print_table_line(char cells[NUM_COLUMNS][48],
+			     const int widths[NUM_COLUMNS])
+{
+	for (int col = 0; col < NUM_COLUMNS; col++) {
+		const char *separator = col ? "  " : "";
+
+		if (col == NUM_COLUMNS - 1 && !column_right_aligned[col])
+			/* No padding after the last column: no trailing blanks. */
+			printf("%s%s", separator, cells[col]);
+		else
+			printf("%s%*s", separator,
+			       column_right_aligned[col] ? widths[col] : -widths[col],
+			       cells[col]);
+	}
+	putchar('\n');
+}
+
+static void print_table(const struct device_row *rows, size_t count)
+{
+	char cells[NUM_COLUMNS][48];
+	int widths[NUM_COLUMNS];
+
+	for (int col = 0; col < NUM_COLUMNS; col++)
+		widths[col] = (int)strlen(column_titles[col]);
+	for (size_t i = 0; i < count; i++) {
+		row_cells(&rows[i], cells);
+		for (int col = 0; col < NUM_COLUMNS; col++)
+			if ((int)strlen(cells[col]) > widths[col])
+				widths[col] = (int)strlen(cells[col]);
+	}
+
+	for (int col = 0; col < NUM_COLUMNS; col++)
+		snprintf(cells[col], sizeof(cells[col]), "%s", column_titles[col]);
+	print_table_line(cells, widths);
+	for (size_t i = 0; i < count; i++) {
+		row_cells(&rows[i], cells);
+		print_table_line(cells, widths);
+	}
+}
+
+static void print_json_string(const char *text)
+{
+	putchar('"');
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			printf("\\%c", *c);
+		else if (*c < 0x20)
+			printf("\\u%04x", *c);
+		else
+			putchar(*c);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct device_row *rows, size_t count)
+{
+	if (count == 0) {
+		printf("[]\n");
+		return;
+	}
+	printf("[\n");
+	for (size_t i = 0; i < count; i++) {
+		const struct device_row *row = &rows[i];
+
+		printf("  {\"index\": %u, \"pci_address\": ", row->index);
+		print_json_string(row->pci_address);
+		printf(", \"hw_id\": ");
+		print_json_string(row->hw_id);
+		printf(", \"hw_version\": ");
+		print_json_string(row->hw_version);
+		/* A string: 64-bit serials do not survive JSON's doubles. */
+		printf(", \"serial\": ");
+		print_json_string(row->serial);
+		printf(", \"hbm_size_bytes\": %" PRIu64 ", \"hbm_size\": ",
+		       row->hbm_size_bytes);
+		print_json_string(row->hbm_size);
+		printf(", \"num_queues\": %" PRIu32 ", \"num_ports\": %" PRIu32
+		       ", \"num_lanes\": %" PRIu32 ", \"driver_version\": ",
+		       row->num_queues, row->num_ports, row->num_lanes);
+		print_json_string(row->driver_version);
+		printf(", \"uapi_version\": ");
+		print_json_string(row->uapi_version);
+		printf("}%s\n", i + 1 < count ? "," : "");
+	}
+	printf("]\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned int *indices = NULL, selected_index = 0;
+	struct device_row *rows = NULL;
+	bool json = false, one_device = false;
+	size_t num_rows = 0;
+	int count, option;
+
+	if (argc > 0 && argv[0] && argv[0][0])
+		program_name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1
+						     : argv[0];
+
+	while ((option = getopt_long(argc, argv, "d:jh", long_options, NULL)) != -1) {
+		switch (option) {
+		case 'd':
+			if (!parse_index(optarg, &selected_index)) {
+				fprintf(stderr, "%s: invalid device index '%s'\n",
+					program_name, optarg);
+				return EXIT_USAGE;
+			}
+			one_device = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		default:
+			/* getopt_long has already said what was wrong. */
+			fprintf(stderr, "Try '%s --help'.\n", program_name);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", program_name,
+			argv[optind]);
+		fprintf(stderr, "Try '%s --help'.\n", program_name);
+		return EXIT_USAGE;
+	}
+
+	if (one_device) {
+		count = 1;
+		indices = &selected_index;
+	} else {
+		count = maia_device_indices(NULL, 0);
+		if (count < 0) {
+			fprintf(stderr, "%s: cannot enumerate devices: %s\n",
+				program_name, maia_strerror(count));
+			count = 0;
+		} else if (count > 0) {
+			indices = calloc((size_t)count, sizeof(*indices));
+			if (!indices) {
+				fprintf(stderr, "%s: out of memory\n", program_name);
+				return EXIT_NONE;
+			}
+			/*
+			 * Devices may come or go between the two calls: only
+			 * the stored indices can be used, whatever the total.
+			 */
+			int capacity = count;
+
+			count = maia_device_indices(indices, (unsigned int)capacity);
+			if (count < 0)
+				count = 0;
+			else if (count > capacity)
+				count = capacity;
+		}
+	}
+
+	if (count > 0) {
+		rows = calloc((size_t)count, sizeof(*rows));
+		if (!rows) {
+			fprintf(stderr, "%s: out of memory\n", program_name);
+			return EXIT_NONE;
+		}
+	}
+	for (int i = 0; i < count; i++) {
+		int ret = read_device(indices[i], &rows[num_rows]);
+
+		if (ret)
+			fprintf(stderr, "%s: accel%u: %s\n", program_name,
+				indices[i], maia_strerror(ret));
+		else
+			num_rows++;
+	}
+	/* Devices that exist but failed were reported above, individually. */
+	if (count == 0 && !one_device)
+		fprintf(stderr, "no maia devices found\n");
+
+	/* JSON consumers always get an array, even an empty one. */
+	if (json)
+		print_json(rows, num_rows);
+	else if (num_rows)
+		print_table(rows, num_rows);
+
+	free(rows);
+	if (!one_device)
+		free(indices);
+	return num_rows ? EXIT_LISTED : EXIT_NONE;
+}
