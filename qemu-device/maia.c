@@ -292,22 +292,22 @@ static uint64_t maia_derive_serial(MaiaState *s, unsigned instance)
 static bool maia_check_props(MaiaState *s, Error **errp)
 {
     if (s->hbm_size < MAIA_HBM_SIZE_MIN || !is_power_of_2(s->hbm_size)) {
-        error_setg(errp, "maia: hbm-size must be a power of two of at least "
+        error_setg(errp, "hbm-size must be a power of two of at least "
                    "1 MiB (got %" PRIu64 " bytes)", s->hbm_size);
         return false;
     }
     if (s->ports < 1 || s->ports > MAIA_MAX_PORTS) {
-        error_setg(errp, "maia: ports must be 1..%d (got %u)",
+        error_setg(errp, "ports must be 1..%d (got %u)",
                    MAIA_MAX_PORTS, s->ports);
         return false;
     }
     if (s->lanes < 1 || s->lanes > MAIA_LANES_MAX) {
-        error_setg(errp, "maia: lanes must be 1..%d (got %u)",
+        error_setg(errp, "lanes must be 1..%d (got %u)",
                    MAIA_LANES_MAX, s->lanes);
         return false;
     }
     if (s->queues < 1 || s->queues > MAIA_MAX_QUEUES) {
-        error_setg(errp, "maia: queues must be 1..%d (got %u)",
+        error_setg(errp, "queues must be 1..%d (got %u)",
                    MAIA_MAX_QUEUES, s->queues);
         return false;
     }
@@ -328,7 +328,7 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
     s->caps = MAIA_CAP_HBM | MAIA_CAP_ENGINE | MAIA_CAP_MMU | MAIA_CAP_LINK;
 
     if (pci_is_express(pdev) && pcie_endpoint_cap_init(pdev, 0) < 0) {
-        error_setg(errp, "maia: cannot add the PCIe capability");
+        error_setg(errp, "cannot add the PCIe capability");
         return;
     }
 
@@ -360,7 +360,7 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
     maia_instances++;
 
     trace_maia_realize(s->serial, s->hbm_size, s->ports, s->queues, s->lanes,
-                       pci_is_express(pdev));
+                       !!pci_is_express(pdev));
     return;
 
 err_pcie:
@@ -440,6 +440,16 @@ static void maia_class_init(ObjectClass *klass, void *data)
     set_bit(DEVICE_CATEGORY_MISC, dc->categories);
     dc->desc = "Maia accelerator";
     device_class_set_props(dc, maia_properties);
+    object_class_property_set_description(klass, "hbm-size",
+        "Device memory (BAR2) size, a power of two >= 1M");
+    object_class_property_set_description(klass, "ports",
+        "Optical ports, 1..4");
+    object_class_property_set_description(klass, "lanes",
+        "Lanes per port, 1..32");
+    object_class_property_set_description(klass, "queues",
+        "Command queues, 1..16");
+    object_class_property_set_description(klass, "serial",
+        "Serial number; 0 derives one from the device's QOM path");
     device_class_set_legacy_reset(dc, maia_qdev_reset);
     dc->vmsd = &vmstate_maia;
 }

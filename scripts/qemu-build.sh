@@ -23,6 +23,7 @@ MISC=$SRC/hw/misc
 # The python3 first on PATH may be a pyenv interpreter without meson.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
+FIRMWARE_DIRS=(/usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu)
 CONFIGURE_ARGS=(
 	--python=/usr/bin/python3
 	--target-list=x86_64-softmmu
@@ -31,7 +32,7 @@ CONFIGURE_ARGS=(
 	--enable-attr --enable-virtfs
 	--disable-docs --disable-install-blobs
 	--enable-tools	# qemu-img; --without-default-features drops it
-	--firmwarepath=/usr/share/qemu:/usr/share/seabios:/usr/lib/ipxe/qemu
+	--firmwarepath="$(IFS=:; echo "${FIRMWARE_DIRS[*]}")"
 )
 
 log() { echo "qemu-build: $*"; }
@@ -172,6 +173,18 @@ if [ ! -f "$OBJ/build.ninja" ] || [ ! -f "$opts_file" ] ||
 	(cd "$OBJ" && "$SRC/configure" "${CONFIGURE_ARGS[@]}")
 	echo "${CONFIGURE_ARGS[*]}" >"$opts_file"
 fi
+
+# A binary run from the build tree finds qemu-bundle/ next to it and then
+# looks for the firmware path inside the bundle (util/cutils.c
+# get_relocated_path): link the host's firmware directories there so that
+# build/qemu-build/qemu-system-x86_64 needs no -L options.
+for d in "${FIRMWARE_DIRS[@]}"; do
+	link=$OBJ/qemu-bundle$d
+	if [ "$(readlink "$link" 2>/dev/null)" != "$d" ]; then
+		mkdir -p "$(dirname "$link")"
+		ln -sfn "$d" "$link"
+	fi
+done
 
 # 4. Build ------------------------------------------------------------------
 ninja -C "$OBJ" qemu-system-x86_64 qemu-img

@@ -108,6 +108,7 @@ static const struct file_operations maia_accel_fops = {
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
 	.mmap = drm_gem_mmap,
 };
 
