@@ -26,10 +26,11 @@ qemu: deps
 # Kbuild of 6.12 writes objects next to the sources, so build a mirror.
 modules: deps
 	@mkdir -p $(BUILD)/kernel
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
-		--exclude='*.mod*' --exclude=Module.symvers --exclude=modules.order \
-		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/uapi $(BUILD)/kernel/
-	$(MAKE) -C $(KDIR) M=$(BUILD)/kernel modules
+	flock $(BUILD)/.modules.lock sh -c '\
+	rsync -a --delete --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
+		--exclude="*.mod*" --exclude=Module.symvers --exclude=modules.order \
+		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/uapi $(BUILD)/kernel/ && \
+	$(MAKE) -C $(KDIR) M=$(BUILD)/kernel modules'
 
 userspace: deps
 	$(MAKE) -C $(REPO)/userspace O=$(BUILD)/userspace

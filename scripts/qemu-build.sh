@@ -20,6 +20,11 @@ SRC=$BUILD/qemu-src
 OBJ=$BUILD/qemu-build
 MISC=$SRC/hw/misc
 
+# One build at a time in a tree (several developers or helpers may call us).
+mkdir -p "$BUILD"
+exec 9>"$BUILD/.qemu-build.lock"
+flock 9
+
 # The python3 first on PATH may be a pyenv interpreter without meson.
 export PATH=/usr/bin:/bin:/usr/sbin:/sbin:$PATH
 
@@ -76,7 +81,7 @@ if [ ${#dev_c[@]} -eq 0 ]; then
 fi
 
 installed=()
-for f in "${dev_c[@]}" "${dev_h[@]}" "$ROOT/drivers/core/maia_regs.h"; do
+for f in "${dev_c[@]}" "${dev_h[@]}" "$ROOT/drivers/core/maia_regs.h" "$ROOT/uapi/drm/maia_cmd.h"; do
 	install_if_changed "$f" "$MISC/$(basename "$f")"
 	installed+=("$(basename "$f")")
 done

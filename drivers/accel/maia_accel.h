@@ -2,23 +2,260 @@
 #ifndef MAIA_ACCEL_H
 #define MAIA_ACCEL_H
 
+#include <linux/gpu_buddy.h>
+#include <linux/kref.h>
+#include <linux/xarray.h>
+
 #include <drm/drm_device.h>
+#include <drm/drm_gem_shmem_helper.h>
+#include <drm/drm_mm.h>
+#include <drm/gpu_scheduler.h>
+#include <drm/maia_accel.h>
 
 #include "maia_core.h"
+
+#define MAIA_RING_ORDER		8	/* 256 jobs in flight per ring */
+#define MAIA_JOB_TIMEOUT_MS	5000
+#define MAIA_QUEUE_BAN_FAULTS	4
+
+struct maia_accel;
+
+/**
+ * struct maia_ring - one hardware queue and the scheduler feeding it
+ * @accel: owner
+ * @hwq: the hardware queue
+ * @sched: drm_sched instance; jobs of any file may run here
+ * @lock: protects @pending and @next_seq; also the lock of the hw fences
+ * @pending: jobs pushed to the hardware, oldest first
+ * @next_seq: seq of the last job pushed
+ * @fence_ctx: dma_fence context of the hw fences
+ * @name: scheduler name
+ */
+struct maia_ring {
+	struct maia_accel *accel;
+	struct maia_hwq *hwq;
+	struct drm_gpu_scheduler sched;
+	spinlock_t lock; /* pending, next_seq, hw fences */
+	struct list_head pending;
+	u64 next_seq;
+	u64 fence_ctx;
+	char name[16];
+};
 
 /**
  * struct maia_accel - the DRM accel device of one Maia function
  * @drm: DRM device, embedded
- * @core: the maia_core this device sits on; valid while bound
+ * @core: the maia_core this device sits on; valid until remove
+ * @hbm_lock: protects @hbm and @hbm_used
+ * @hbm: allocator of device memory
+ * @hbm_used: bytes of HBM allocated
+ * @num_rings: hardware queues in use
+ * @rings: the hardware queues
+ * @sched_normal: schedulers for low and normal priority queues
+ * @num_sched_normal: entries in @sched_normal
+ * @sched_high: schedulers for high priority queues
+ * @num_sched_high: entries in @sched_high
+ * @files_lock: protects @files
+ * @files: open files (struct maia_file.link), torn down on remove
+ * @inject_hang: debugfs knob, the next job pushed hangs its queue
+ * @jobs_timed_out: statistic
  */
 struct maia_accel {
 	struct drm_device drm;
 	struct maia_core *core;
+	struct mutex hbm_lock; /* hbm, hbm_used */
+	struct gpu_buddy hbm;
+	u64 hbm_used;
+	unsigned int num_rings;
+	struct maia_ring rings[MAIA_MAX_QUEUES];
+	struct drm_gpu_scheduler *sched_normal[MAIA_MAX_QUEUES];
+	unsigned int num_sched_normal;
+	struct drm_gpu_scheduler *sched_high[MAIA_MAX_QUEUES];
+	unsigned int num_sched_high;
+	struct mutex files_lock; /* files */
+	struct list_head files;
+	atomic_t inject_hang;
+	atomic64_t jobs_timed_out;
+};
+
+/**
+ * struct maia_file - per open file state: one device address space
+ * @refcount: held by the DRM file and by every job not yet freed
+ * @accel: device
+ * @link: entry in maia_accel.files
+ * @vm_lock: protects @as, @va_mm and the bindings in it
+ * @as: device address space; NULL once the device is gone
+ * @va_mm: device virtual address ranges in use
+ * @queues_lock: serialises queue create/destroy and submission order
+ * @queues: queue id -> struct maia_queue
+ * @engine_ns: engine time used by this file's jobs (fdinfo)
+ */
+struct maia_file {
+	struct kref refcount;
+	struct maia_accel *accel;
+	struct list_head link;
+	struct mutex vm_lock; /* as, va_mm */
+	struct maia_as *as;
+	struct drm_mm va_mm;
+	struct mutex queues_lock; /* queues */
+	struct xarray queues;
+	atomic64_t engine_ns;
+};
+
+/**
+ * struct maia_binding - one VM_BIND range
+ * @node: the VA range
+ * @obj: the object mapped (reference held)
+ * @offset: offset in @obj
+ * @flags: DRM_MAIA_BIND_*
+ */
+struct maia_binding {
+	struct drm_mm_node node;
+	struct drm_gem_object *obj;
+	u64 offset;
+	u32 flags;
+};
+
+/**
+ * struct maia_queue - a submission queue (drm_sched entity)
+ * @refcount: held by the queue table and by each job
+ * @mfile: owner
+ * @entity: scheduler entity
+ * @id: queue id in the file
+ * @priority: DRM_MAIA_PRIORITY_*
+ * @submit_lock: keeps arm + push of jobs in order
+ * @submitted: jobs submitted
+ * @completed: jobs whose hardware fence signalled
+ * @faults: jobs that failed
+ * @last_error: errno of the last failed job
+ * @fault_addr: device address of the last MMU fault
+ * @banned: submission refused after MAIA_QUEUE_BAN_FAULTS failures
+ */
+struct maia_queue {
+	struct kref refcount;
+	struct maia_file *mfile;
+	struct drm_sched_entity entity;
+	u32 id;
+	u32 priority;
+	struct mutex submit_lock; /* job arm/push order */
+	atomic64_t submitted;
+	atomic64_t completed;
+	atomic_t faults;
+	int last_error;
+	u64 fault_addr;
+	bool banned;
+};
+
+/**
+ * struct maia_job - one submitted command buffer
+ * @base: scheduler job
+ * @queue: submitting queue (reference held)
+ * @mfile: submitting file (reference held: keeps the address space alive)
+ * @asid: address space id of @mfile
+ * @ib_va: first command
+ * @ib_count: commands
+ * @bos: objects named in the submission (references held)
+ * @num_bos: entries in @bos
+ * @hw_fence: signalled from the completion interrupt
+ * @hw_fence_armed: @hw_fence was initialised by run_job
+ * @seq: ring sequence number
+ * @ring_link: entry in maia_ring.pending
+ * @start_ns: when the job was pushed
+ */
+struct maia_job {
+	struct drm_sched_job base;
+	struct maia_queue *queue;
+	struct maia_file *mfile;
+	u32 asid;
+	u64 ib_va;
+	u32 ib_count;
+	struct drm_gem_object **bos;
+	u32 num_bos;
+	struct dma_fence *hw_fence;
+	bool hw_fence_armed;
+	u64 seq;
+	struct list_head ring_link;
+	u64 start_ns;
+};
+
+/**
+ * struct maia_shmem_bo - host memory object
+ * @base: shmem GEM object
+ * @dma_lock: protects @dma_sgt
+ * @dma_sgt: pages mapped for the PCI function, set on first bind
+ * @dma_dev: device @dma_sgt is mapped for (reference held)
+ */
+struct maia_shmem_bo {
+	struct drm_gem_shmem_object base;
+	struct mutex dma_lock; /* dma_sgt */
+	struct sg_table *dma_sgt;
+	struct device *dma_dev;
+};
+
+/**
+ * struct maia_hbm_bo - device memory object
+ * @base: GEM object
+ * @blocks: gpu_buddy blocks (one, contiguous)
+ * @hbm_offset: offset of the object in HBM
+ */
+struct maia_hbm_bo {
+	struct drm_gem_object base;
+	struct list_head blocks;
+	u64 hbm_offset;
 };
 
 static inline struct maia_accel *to_maia_accel(struct drm_device *drm)
 {
 	return container_of(drm, struct maia_accel, drm);
 }
+
+static inline struct maia_shmem_bo *to_maia_shmem_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct maia_shmem_bo, base);
+}
+
+static inline struct maia_hbm_bo *to_maia_hbm_bo(struct drm_gem_object *obj)
+{
+	return container_of(obj, struct maia_hbm_bo, base);
+}
+
+/* maia_gem.c */
+bool maia_bo_is_hbm(struct drm_gem_object *obj);
+struct drm_gem_object *maia_gem_create_object(struct drm_device *drm,
+					      size_t size);
+struct drm_gem_object *maia_gem_prime_import(struct drm_device *drm,
+					     struct dma_buf *dma_buf);
+struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
+				 struct drm_gem_object *obj);
+int maia_hbm_init(struct maia_accel *accel);
+int maia_ioctl_bo_create(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int maia_ioctl_bo_info(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+
+/* maia_vm.c */
+struct maia_file *maia_file_create(struct maia_accel *accel);
+void maia_file_put(struct maia_file *mfile);
+void maia_file_teardown_vm(struct maia_file *mfile);
+int maia_ioctl_vm_bind(struct drm_device *drm, void *data,
+		       struct drm_file *file);
+int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+
+/* maia_job.c */
+int maia_rings_init(struct maia_accel *accel);
+void maia_rings_fini(struct maia_accel *accel);
+void maia_file_destroy_queues(struct maia_file *mfile);
+int maia_ioctl_queue_create(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+int maia_ioctl_queue_destroy(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+int maia_ioctl_queue_state(struct drm_device *drm, void *data,
+			   struct drm_file *file);
+int maia_ioctl_submit(struct drm_device *drm, void *data,
+		      struct drm_file *file);
+
+/* maia_debugfs.c */
+void maia_debugfs_init(struct drm_minor *minor);
 
 #endif /* MAIA_ACCEL_H */

@@ -15,52 +15,13 @@
 #include <linux/iopoll.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include "maia_core.h"
+#include "maia_core_priv.h"
 
 #define MAIA_RESET_TIMEOUT_US	100000
 #define MAIA_IRQ_TEST_TIMEOUT	msecs_to_jiffies(2000)
-
-/**
- * struct maia_aux - an auxiliary device created by the core
- * @adev: the auxiliary device
- * @core: the core that created it
- */
-struct maia_aux {
-	struct auxiliary_device adev;
-	struct maia_core *core;
-};
-
-/**
- * struct maia_core - per PCI function state
- * @pdev: the PCI function
- * @regs: BAR0 mapping
- * @info: identity and configuration, constant after probe
- * @id: instance number used to name the auxiliary devices
- * @aux_accel: the accel auxiliary device
- * @aux_link: the link auxiliary device
- * @debugfs: this function's debugfs directory
- * @irq_test_lock: serialises interrupt self-tests
- * @irq_test_done: completed by the misc handler when a test cause arrives
- * @misc_irqs: misc vector interrupts handled (debug statistic)
- *
- * Locking: @info is written once before the auxiliary devices exist and only
- * read afterwards. INT_CAUSE is only cleared from the misc handler; tests are
- * serialised by @irq_test_lock.
- */
-struct maia_core {
-	struct pci_dev *pdev;
-	void __iomem *regs;
-	struct maia_core_info info;
-	int id;
-	struct maia_aux *aux_accel;
-	struct maia_aux *aux_link;
-	struct dentry *debugfs;
-	struct mutex irq_test_lock; /* serialises maia_core_irq_test() */
-	struct completion irq_test_done;
-	atomic64_t misc_irqs;
-};
 
 static DEFINE_IDA(maia_core_ida);
 static struct dentry *maia_debugfs_root;
@@ -181,6 +142,8 @@ static irqreturn_t maia_core_misc_irq(int irq, void *data)
 		return IRQ_NONE;
 	maia_core_write(core, MAIA_REG_INT_CAUSE, cause);
 	atomic64_inc(&core->misc_irqs);
+	if (cause & MAIA_INT_MMU_FAULT)
+		maia_mmu_handle_fault(core);
 	if (cause & MAIA_INT_TEST)
 		complete(&core->irq_test_done);
 	return IRQ_HANDLED;
@@ -326,6 +289,21 @@ static const struct file_operations maia_irq_test_fops = {
 	.llseek = default_llseek,
 };
 
+static int maia_mmu_faults_show(struct seq_file *m, void *unused)
+{
+	struct maia_core *core = m->private;
+	char *buf;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	maia_core_fault_log(core, buf, PAGE_SIZE);
+	seq_puts(m, buf);
+	kfree(buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(maia_mmu_faults);
+
 static const struct debugfs_reg32 maia_core_regs[] = {
 	{ "id", MAIA_REG_ID },
 	{ "version", MAIA_REG_VERSION },
@@ -367,6 +345,8 @@ static int maia_core_debugfs_init(struct maia_core *core)
 	debugfs_create_regset32("regs", 0400, core->debugfs, regset);
 	debugfs_create_file("irq_test", 0600, core->debugfs, core,
 			    &maia_irq_test_fops);
+	debugfs_create_file("mmu_faults", 0400, core->debugfs, core,
+			    &maia_mmu_faults_fops);
 	return devm_add_action_or_reset(dev, maia_core_debugfs_remove, core);
 }
 
@@ -376,6 +356,7 @@ static void maia_core_quiesce(void *data)
 
 	maia_core_write(core, MAIA_REG_INT_MASK, 0);
 	maia_core_reset(core);
+	ida_destroy(&core->asid_ida);
 }
 
 static void maia_core_ida_free(void *data)
@@ -396,6 +377,9 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	core->pdev = pdev;
 	mutex_init(&core->irq_test_lock);
+	mutex_init(&core->tlb_lock);
+	spin_lock_init(&core->fault_lock);
+	ida_init(&core->asid_ida);
 	init_completion(&core->irq_test_done);
 	pci_set_drvdata(pdev, core);
 
