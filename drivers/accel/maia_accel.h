@@ -11,6 +11,7 @@
 #include <drm/drm_mm.h>
 #include <drm/gpu_scheduler.h>
 #include <drm/maia_accel.h>
+#include <drm/maia_cmd.h>
 
 #include "maia_core.h"
 

@@ -16,6 +16,9 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/drm_gem_shmem_helper.h>
 
 #include <drm/maia_accel.h>
 
@@ -72,7 +75,62 @@ static int maia_ioctl_get_info(struct drm_device *drm, void *data,
 
 static const struct drm_ioctl_desc maia_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(MAIA_GET_INFO, maia_ioctl_get_info, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_BO_CREATE, maia_ioctl_bo_create, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_BO_INFO, maia_ioctl_bo_info, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_VM_BIND, maia_ioctl_vm_bind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_VM_UNBIND, maia_ioctl_vm_unbind, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_QUEUE_CREATE, maia_ioctl_queue_create,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_QUEUE_DESTROY, maia_ioctl_queue_destroy,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_SUBMIT, maia_ioctl_submit, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(MAIA_QUEUE_STATE, maia_ioctl_queue_state,
+			  DRM_RENDER_ALLOW),
 };
+
+static int maia_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct maia_accel *accel = to_maia_accel(drm);
+	struct maia_file *mfile;
+	int idx;
+
+	if (!drm_dev_enter(drm, &idx))
+		return -ENODEV;
+	mfile = maia_file_create(accel);
+	if (!IS_ERR(mfile)) {
+		mutex_lock(&accel->files_lock);
+		list_add_tail(&mfile->link, &accel->files);
+		mutex_unlock(&accel->files_lock);
+		file->driver_priv = mfile;
+	}
+	drm_dev_exit(idx);
+	return PTR_ERR_OR_ZERO(mfile);
+}
+
+static void maia_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct maia_accel *accel = to_maia_accel(drm);
+	struct maia_file *mfile = file->driver_priv;
+	bool listed;
+
+	mutex_lock(&accel->files_lock);
+	listed = !list_empty(&mfile->link);
+	list_del_init(&mfile->link);
+	mutex_unlock(&accel->files_lock);
+	/* After device removal the queues are already gone. */
+	if (listed)
+		maia_file_destroy_queues(mfile);
+	maia_file_put(mfile);
+}
+
+static void maia_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct maia_file *mfile = file->driver_priv;
+
+	drm_printf(p, "drm-engine-compute:\t%llu ns\n",
+		   (unsigned long long)atomic64_read(&mfile->engine_ns));
+	drm_show_memory_stats(p, file);
+}
 
 /*
  * The DRM core silently truncates or zero-extends an argument whose size
@@ -110,11 +168,19 @@ static const struct file_operations maia_accel_fops = {
 	.llseek = noop_llseek,
 	.fop_flags = FOP_UNSIGNED_OFFSET,
 	.mmap = drm_gem_mmap,
+	.show_fdinfo = drm_show_fdinfo,
 };
 
 static const struct drm_driver maia_drm_driver = {
-	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM,
+	.driver_features = DRIVER_COMPUTE_ACCEL | DRIVER_GEM | DRIVER_SYNCOBJ,
 	.fops = &maia_accel_fops,
+	.open = maia_open,
+	.postclose = maia_postclose,
+	.show_fdinfo = maia_show_fdinfo,
+	.gem_create_object = maia_gem_create_object,
+	.gem_prime_import = maia_gem_prime_import,
+	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
+	.debugfs_init = maia_debugfs_init,
 	.ioctls = maia_ioctls,
 	.num_ioctls = ARRAY_SIZE(maia_ioctls),
 	.name = DRIVER_NAME,
@@ -136,18 +202,48 @@ static int maia_accel_probe(struct auxiliary_device *adev,
 		return PTR_ERR(accel);
 	accel->core = maia_core_from_adev(adev);
 	auxiliary_set_drvdata(adev, accel);
-
-	ret = drm_dev_register(&accel->drm, 0);
+	INIT_LIST_HEAD(&accel->files);
+	ret = drmm_mutex_init(&accel->drm, &accel->files_lock);
 	if (ret)
 		return ret;
+
+	ret = maia_hbm_init(accel);
+	if (ret)
+		return ret;
+	ret = maia_rings_init(accel);
+	if (ret)
+		return ret;
+	ret = drm_dev_register(&accel->drm, 0);
+	if (ret) {
+		maia_rings_fini(accel);
+		return ret;
+	}
 	return 0;
 }
 
+/*
+ * Files may stay open after the device is gone. Their queues and address
+ * spaces use the rings and the core, so tear those down now; what is left
+ * of each file is freed when it is closed.
+ */
 static void maia_accel_remove(struct auxiliary_device *adev)
 {
 	struct maia_accel *accel = auxiliary_get_drvdata(adev);
+	struct maia_file *mfile, *tmp;
+	LIST_HEAD(files);
 
 	drm_dev_unplug(&accel->drm);
+
+	mutex_lock(&accel->files_lock);
+	list_splice_init(&accel->files, &files);
+	mutex_unlock(&accel->files_lock);
+	list_for_each_entry(mfile, &files, link)
+		maia_file_destroy_queues(mfile);
+	maia_rings_fini(accel);
+	list_for_each_entry_safe(mfile, tmp, &files, link) {
+		maia_file_teardown_vm(mfile);
+		list_del_init(&mfile->link);
+	}
 }
 
 static const struct auxiliary_device_id maia_accel_ids[] = {

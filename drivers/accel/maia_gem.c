@@ -116,8 +116,6 @@ static const struct drm_gem_object_funcs maia_shmem_funcs = {
 	.vmap = drm_gem_shmem_object_vmap,
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
-	.status = drm_gem_shmem_object_status,
-	.rss = drm_gem_shmem_object_rss,
 	.vm_ops = &drm_gem_shmem_vm_ops,
 };
 

@@ -115,7 +115,8 @@ TEST_F(accel, bad_ioctl_numbers)
 	unsigned long bad[] = {
 		/* past the end of the driver's table */
 		DRM_IOWR(DRM_COMMAND_BASE + 0x3f, struct drm_maia_get_info),
-		DRM_IOWR(DRM_COMMAND_BASE + 0x01, struct drm_maia_get_info),
+		DRM_IOWR(DRM_COMMAND_BASE + DRM_MAIA_QUEUE_STATE + 1,
+			 struct drm_maia_get_info),
 		/* right number, wrong direction */
 		DRM_IOW(DRM_COMMAND_BASE + DRM_MAIA_GET_INFO, struct drm_maia_get_info),
 		DRM_IOR(DRM_COMMAND_BASE + DRM_MAIA_GET_INFO, struct drm_maia_get_info),
