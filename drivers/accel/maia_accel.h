@@ -151,6 +151,7 @@ struct maia_queue {
  * struct maia_job - one submitted command buffer
  * @base: scheduler job
  * @queue: submitting queue (reference held)
+ * @ring: ring the job runs on, set by run_job
  * @mfile: submitting file (reference held: keeps the address space alive)
  * @asid: address space id of @mfile
  * @ib_va: first command
@@ -166,6 +167,7 @@ struct maia_queue {
 struct maia_job {
 	struct drm_sched_job base;
 	struct maia_queue *queue;
+	struct maia_ring *ring;
 	struct maia_file *mfile;
 	u32 asid;
 	u64 ib_va;
@@ -255,6 +257,9 @@ int maia_ioctl_queue_state(struct drm_device *drm, void *data,
 			   struct drm_file *file);
 int maia_ioctl_submit(struct drm_device *drm, void *data,
 		      struct drm_file *file);
+
+/* maia_sysfs.c */
+int maia_sysfs_init(struct maia_accel *accel, struct device *dev);
 
 /* maia_debugfs.c */
 void maia_debugfs_init(struct drm_minor *minor);

@@ -213,12 +213,17 @@ static int maia_accel_probe(struct auxiliary_device *adev,
 	ret = maia_rings_init(accel);
 	if (ret)
 		return ret;
+	ret = maia_sysfs_init(accel, &adev->dev);
+	if (ret)
+		goto err_rings;
 	ret = drm_dev_register(&accel->drm, 0);
-	if (ret) {
-		maia_rings_fini(accel);
-		return ret;
-	}
+	if (ret)
+		goto err_rings;
 	return 0;
+
+err_rings:
+	maia_rings_fini(accel);
+	return ret;
 }
 
 /*

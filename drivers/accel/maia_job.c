@@ -21,9 +21,11 @@
  */
 
 #include <linux/delay.h>
+#include <linux/devcoredump.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -31,6 +33,11 @@
 #include <drm/drm_syncobj.h>
 
 #include "maia_accel.h"
+
+#define MAIA_COREDUMP_SIZE	4096
+
+#define CREATE_TRACE_POINTS
+#include "maia_trace.h"
 
 static const char *maia_fence_driver_name(struct dma_fence *fence)
 {
@@ -105,6 +112,8 @@ static void maia_job_retire_locked(struct maia_job *job)
 	u64 now = ktime_get_ns();
 
 	list_del_init(&job->ring_link);
+	trace_maia_job_done(maia_hwq_index(job->ring->hwq), job->seq,
+			    job->hw_fence->error);
 	atomic64_add(now - job->start_ns, &job->mfile->engine_ns);
 	atomic64_inc(&job->queue->completed);
 	dma_fence_signal_locked(job->hw_fence);
@@ -125,9 +134,12 @@ static void maia_ring_done(void *data)
 	list_for_each_entry_safe(job, tmp, &ring->pending, ring_link) {
 		if (job->seq > c.seq)
 			break;
-		if (job->seq == c.seq && c.status != MAIA_JOB_OK)
+		if (job->seq == c.seq && c.status != MAIA_JOB_OK) {
+			trace_maia_job_fault(maia_hwq_index(ring->hwq), job->seq,
+					     c.status, c.err_addr);
 			maia_job_fail_locked(job, maia_job_status_errno(c.status),
 					     c.err_addr);
+		}
 		maia_job_retire_locked(job);
 	}
 	if (resume)
@@ -148,7 +160,9 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 		       ring->fence_ctx, job->seq);
 	job->hw_fence_armed = true;
 	job->start_ns = ktime_get_ns();
+	job->ring = ring;
 	list_add_tail(&job->ring_link, &ring->pending);
+	trace_maia_job_run(maia_hwq_index(ring->hwq), job->seq, job->asid);
 	if (atomic_xchg(&ring->accel->inject_hang, 0))
 		maia_hwq_inject_hang(ring->hwq);
 	hw.ib_addr = job->ib_va;
@@ -162,6 +176,36 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 }
 
 /*
+ * Snapshot for devcoredump: what the ring and the hung job looked like
+ * before the reset (read it from /sys/class/devcoredump/devcdN/data).
+ */
+static void maia_ring_coredump(struct maia_ring *ring, struct maia_job *job)
+{
+	struct maia_hwq_completion c;
+	u32 jobs, faults;
+	size_t len = 0;
+	u64 busy;
+	char *buf;
+
+	buf = vmalloc(MAIA_COREDUMP_SIZE);	/* dev_coredumpv() vfree()s it */
+	if (!buf)
+		return;
+	maia_hwq_completion(ring->hwq, &c);
+	maia_hwq_stats(ring->hwq, &busy, &jobs, &faults);
+	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
+			 "maia ring hang\nring: %s\nstate: %u\nlast completed seq: %llu status %u\n",
+			 ring->name, c.state, c.seq, c.status);
+	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
+			 "pushed seq: %llu\njobs done: %u faults: %u busy_ns: %llu\n",
+			 ring->next_seq, jobs, faults, busy);
+	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
+			 "hung job: seq %llu queue %u asid %u ib 0x%llx count %u\n",
+			 job->seq, job->queue->id, job->asid, job->ib_va,
+			 job->ib_count);
+	dev_coredumpv(ring->accel->drm.dev, buf, len, GFP_KERNEL);
+}
+
+/*
  * The oldest job of a ring did not finish in time. Stop the scheduler,
  * reset the ring, fail that job, and push the others again in order.
  */
@@ -172,6 +216,7 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 	struct maia_hwq_job hw;
 	unsigned long flags;
 
+	maia_ring_coredump(ring, job);
 	drm_sched_stop(&ring->sched, sched_job);
 
 	spin_lock_irqsave(&ring->lock, flags);
@@ -590,6 +635,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 		dma_resv_add_fence(job->bos[i]->resv, finished,
 				   DMA_RESV_USAGE_WRITE);
 	args->seqno = atomic64_inc_return(&q->submitted);
+	trace_maia_job_submit(q->id, args->seqno, job->ib_va, job->ib_count);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&q->submit_lock);
 	drm_gem_unlock_reservations(job->bos, job->num_bos, &ticket);

@@ -423,6 +423,9 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = maia_core_debugfs_init(core);
 	if (ret)
 		return ret;
+	ret = maia_core_hwmon_init(core);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register hwmon\n");
 
 	core->id = ida_alloc(&maia_core_ida, GFP_KERNEL);
 	if (core->id < 0)

@@ -75,5 +75,6 @@ struct maia_core {
 };
 
 void maia_mmu_handle_fault(struct maia_core *core);
+int maia_core_hwmon_init(struct maia_core *core);
 
 #endif /* MAIA_CORE_PRIV_H */
