@@ -211,15 +211,17 @@ static struct drm_gem_object *maia_hbm_bo_create(struct maia_accel *accel,
 				     PAGE_SIZE, &bo->blocks,
 				     GPU_BUDDY_CONTIGUOUS_ALLOCATION);
 	if (!ret) {
-		bo->hbm_offset = gpu_buddy_block_offset(
-			list_first_entry(&bo->blocks, struct gpu_buddy_block, link));
+		struct gpu_buddy_block *block;
+
+		block = list_first_entry(&bo->blocks, struct gpu_buddy_block, link);
+		bo->hbm_offset = gpu_buddy_block_offset(block);
 		accel->hbm_used += size;
 	}
 	mutex_unlock(&accel->hbm_lock);
 	if (ret) {
 		drm_gem_object_release(&bo->base);
 		kfree(bo);
-		return ERR_PTR(ret == -ENOSPC ? -ENOSPC : ret);
+		return ERR_PTR(ret);
 	}
 	ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret) {

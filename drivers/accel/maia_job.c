@@ -348,7 +348,7 @@ void maia_rings_fini(struct maia_accel *accel)
 			spin_unlock_irqrestore(&ring->lock, flags);
 			if (empty || time_after(jiffies, deadline))
 				break;
-			msleep(10);
+			usleep_range(10000, 20000);
 		}
 		spin_lock_irqsave(&ring->lock, flags);
 		maia_hwq_reset(ring->hwq);
@@ -364,7 +364,7 @@ void maia_rings_fini(struct maia_accel *accel)
 			spin_unlock(&ring->sched.job_list_lock);
 			if (empty)
 				break;
-			msleep(10);
+			usleep_range(10000, 20000);
 		}
 		drm_sched_fini(&ring->sched);
 		maia_hwq_destroy(ring->hwq);

@@ -356,8 +356,9 @@ TEST_F(compute, library_checks)
 	/* A full command buffer says so. */
 	ASSERT_EQ(0, maia_cmdbuf_create(self->dev, 3, &small));
 	EXPECT_EQ(3, maia_cmdbuf_capacity(small));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 3; i++) {
 		EXPECT_EQ(0, maia_cmd_nop(small));
+	}
 	EXPECT_EQ(-ENOSPC, maia_cmd_nop(small));
 	EXPECT_EQ(3, maia_cmdbuf_count(small));
 	/* Three NOPs run fine. */
@@ -957,10 +958,11 @@ static void check_eltwise(struct __test_metadata *_metadata,
 	memcpy(d.cpu, d_init, d.size);
 
 	maia_cmdbuf_reset(self->cb);
-	for (op = 0; op < 5; op++)
+	for (op = 0; op < 5; op++) {
 		ASSERT_EQ(0, maia_cmd_eltwise(self->cb, (enum maia_eltwise_op)op, dt,
 					      s0.va + soff, s1.va + soff,
 					      d.va + es + op * region, count, scale));
+	}
 	RUN_OK(self);
 
 	for (op = 0; op < 5; op++) {
@@ -1210,8 +1212,9 @@ TEST_F_TIMEOUT(compute, queue_order, 120)
 		ASSERT_EQ(0, maia_cmd_fill(cbs[i], out.va, 4096, 0x100 + i));
 		ASSERT_EQ(0, maia_cmd_fence(cbs[i], out.va + 8 * i, i + 1));
 		ASSERT_EQ(0, maia_submit(self->q, cbs[i], NULL, 0, NULL, 0, &f[i]));
-		if (i)
+		if (i) {
 			EXPECT_GT(maia_fence_seqno(f[i]), seq_prev);
+		}
 		seq_prev = maia_fence_seqno(f[i]);
 	}
 	ret = maia_fence_wait(f[7], JOB_WAIT_NS);
@@ -1274,10 +1277,11 @@ static void expect_bad_job(struct __test_metadata *_metadata,
 		ASSERT_EQ(0, maia_queue_state(q, &st));
 	}
 	EXPECT_EQ(st.submitted, st.completed) TH_LOG("%s", what);
-	if (fault_va)
+	if (fault_va) {
 		EXPECT_EQ(fault_va & ~4095ULL, st.fault_addr & ~4095ULL)
 			TH_LOG("%s: fault_addr %#llx", what,
 			       (unsigned long long)st.fault_addr);
+	}
 
 	maia_cmdbuf_reset(cb);
 	ASSERT_EQ(0, maia_cmd_fill(cb, mark.va + 8, 4, 0x33333333));
@@ -2004,8 +2008,9 @@ TEST_F_TIMEOUT(compute, concurrent_processes, 600)
 		if (pids[i] == 0)
 			_exit(stress_child(self->index, i));
 	}
-	for (i = 0; i < STRESS_PROCS; i++)
+	for (i = 0; i < STRESS_PROCS; i++) {
 		EXPECT_EQ(0, wait_child(pids[i])) TH_LOG("process %d", i);
+	}
 }
 
 /* ------------------------------------------------------------------------ */

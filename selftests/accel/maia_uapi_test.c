@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <drm/maia_accel.h>
 #include <xf86drm.h>
 
@@ -193,9 +194,10 @@ TEST_F(uapi, bo_create_bad_input)
 		EXPECT_EQ(-EINVAL, bo_create(self->fd, bad_sizes[i], DRM_MAIA_BO_HBM, NULL))
 			TH_LOG("HBM size %#llx", (unsigned long long)bad_sizes[i]);
 	}
-	for (i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++)
+	for (i = 0; i < sizeof(bad_flags) / sizeof(bad_flags[0]); i++) {
 		EXPECT_EQ(-EINVAL, bo_create(self->fd, PAGE, bad_flags[i], NULL))
 			TH_LOG("flags %#x", bad_flags[i]);
+	}
 
 	/* Larger than the device memory. */
 	EXPECT_EQ(-EINVAL, bo_create(self->fd, self->info.hbm_size + PAGE,
@@ -362,10 +364,11 @@ TEST_F(uapi, vm_bind_bad_input)
 	ASSERT_EQ(0, bo_create(self->fd, bo_size, 0, &h));
 	EXPECT_EQ(-ENOENT, vm_bind(self->fd, BAD_HANDLE, 0, TEST_VA, 0, PAGE));
 	EXPECT_EQ(-ENOENT, vm_bind(self->fd, 0, 0, TEST_VA, 0, PAGE));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		EXPECT_EQ(-EINVAL, vm_bind(self->fd, h, cases[i].flags, cases[i].va,
 					   cases[i].offset, cases[i].size))
 			TH_LOG("%s", cases[i].what);
+	}
 
 	/* None of that left a binding behind: the whole range is free. */
 	EXPECT_EQ(0, vm_bind(self->fd, h, 0, TEST_VA, 0, bo_size));
@@ -520,6 +523,7 @@ static int fill_hbm(struct __test_metadata *_metadata, int fd, uint64_t chunk,
 {
 	int n;
 
+	*err = 0;
 	for (n = 0; n < max; n++) {
 		*err = bo_create(fd, chunk, DRM_MAIA_BO_HBM, &handles[n]);
 		if (*err)
@@ -548,14 +552,16 @@ TEST_F_TIMEOUT(uapi, hbm_exhaustion, 120)
 	EXPECT_EQ(0, bo_create(self->fd, chunk, 0, &small));
 	EXPECT_EQ(0, gem_close(self->fd, small));
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		EXPECT_EQ(0, gem_close(self->fd, handles[i]));
+	}
 	/* Everything came back. */
 	n2 = fill_hbm(_metadata, self->fd, chunk, handles, max, &err);
 	EXPECT_EQ(n, n2);
 	EXPECT_TRUE(err == -ENOSPC || err == -ENOMEM);
-	for (i = 0; i < n2; i++)
+	for (i = 0; i < n2; i++) {
 		EXPECT_EQ(0, gem_close(self->fd, handles[i]));
+	}
 	ASSERT_EQ(0, bo_create(self->fd, chunk, DRM_MAIA_BO_HBM, &small));
 	EXPECT_EQ(0, gem_close(self->fd, small));
 }
@@ -568,6 +574,7 @@ TEST_F(uapi, queue_create_destroy)
 {
 	struct drm_maia_queue_state st;
 	uint32_t lo, normal, id;
+	int other;
 
 	EXPECT_EQ(-EINVAL, queue_create(self->fd, 3, 0, 0, NULL));
 	EXPECT_EQ(-EINVAL, queue_create(self->fd, 0xffffffffu, 0, 0, NULL));
@@ -590,14 +597,11 @@ TEST_F(uapi, queue_create_destroy)
 	EXPECT_EQ(0, queue_state(self->fd, normal, &st));
 
 	/* Queue ids are per file. */
-	{
-		int other = open_maia(self->index);
-
-		ASSERT_GE(other, 0);
-		EXPECT_EQ(-ENOENT, queue_destroy(other, normal, 0));
-		EXPECT_EQ(-ENOENT, queue_state(other, normal, &st));
-		close(other);
-	}
+	other = open_maia(self->index);
+	ASSERT_GE(other, 0);
+	EXPECT_EQ(-ENOENT, queue_destroy(other, normal, 0));
+	EXPECT_EQ(-ENOENT, queue_state(other, normal, &st));
+	close(other);
 	EXPECT_EQ(0, queue_destroy(self->fd, normal, 0));
 
 	/* HIGH needs CAP_SYS_NICE. */
@@ -642,8 +646,9 @@ TEST_F(uapi, queue_limit)
 	for (i = 0; i < DRM_MAIA_MAX_QUEUES_PER_FILE; i++) {
 		ASSERT_EQ(0, queue_create(self->fd, DRM_MAIA_PRIORITY_NORMAL, 0, 0, &ids[i]))
 			TH_LOG("queue %d", i);
-		for (j = 0; j < i; j++)
+		for (j = 0; j < i; j++) {
 			EXPECT_NE(ids[j], ids[i]);
+		}
 	}
 	EXPECT_EQ(-ENOSPC, queue_create(self->fd, DRM_MAIA_PRIORITY_NORMAL, 0, 0, &extra));
 	EXPECT_EQ(-ENOSPC, queue_create(self->fd, DRM_MAIA_PRIORITY_LOW, 0, 0, &extra));
@@ -658,8 +663,9 @@ TEST_F(uapi, queue_limit)
 	EXPECT_EQ(0, queue_destroy(self->fd, ids[5], 0));
 	EXPECT_EQ(0, queue_create(self->fd, DRM_MAIA_PRIORITY_NORMAL, 0, 0, &ids[5]));
 	EXPECT_EQ(-ENOSPC, queue_create(self->fd, DRM_MAIA_PRIORITY_NORMAL, 0, 0, &extra));
-	for (i = 0; i < DRM_MAIA_MAX_QUEUES_PER_FILE; i++)
+	for (i = 0; i < DRM_MAIA_MAX_QUEUES_PER_FILE; i++) {
 		EXPECT_EQ(0, queue_destroy(self->fd, ids[i], 0));
+	}
 }
 
 TEST_F(uapi, queue_state_input)
