@@ -113,13 +113,17 @@ static void maia_postclose(struct drm_device *drm, struct drm_file *file)
 	struct maia_file *mfile = file->driver_priv;
 	bool listed;
 
+	/*
+	 * Under files_lock so that device removal, which takes the list, sees
+	 * either this file with its queues or neither. After removal the
+	 * queues are already gone.
+	 */
 	mutex_lock(&accel->files_lock);
 	listed = !list_empty(&mfile->link);
 	list_del_init(&mfile->link);
-	mutex_unlock(&accel->files_lock);
-	/* After device removal the queues are already gone. */
 	if (listed)
 		maia_file_destroy_queues(mfile);
+	mutex_unlock(&accel->files_lock);
 	maia_file_put(mfile);
 }
 
