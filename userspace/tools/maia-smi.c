@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -28,6 +29,85 @@
 
 static const char *program_name = "maia-smi";
 
+/*
+ * Live usage of a device, read from the driver's sysfs attributes and the
+ * hwmon device (no ioctl: opening the device would create an address
+ * space). A value that cannot be read is -1.
+ */
+struct usage_row {
+	int64_t hbm_used_bytes;
+	int64_t utilization_pct;
+	int64_t power_mw;
+	int64_t temp_mc;
+	int64_t jobs_completed;
+	int64_t jobs_timed_out;
+	int64_t mmu_faults;
+	char active_queues[16];
+};
+
+static int64_t read_sysfs_int(const char *path)
+{
+	char buf[64];
+	FILE *f = fopen(path, "re");
+	int64_t value = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f))
+		value = strtoll(buf, NULL, 0);
+	fclose(f);
+	return value;
+}
+
+static int64_t read_accel_attr(unsigned int index, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/class/accel/accel%u/device/%s",
+		 index, name);
+	return read_sysfs_int(path);
+}
+
+/* hwmon hangs off the PCI function, the parent of the accel device. */
+static int64_t read_hwmon(unsigned int index, const char *name)
+{
+	char pattern[256];
+	int64_t value = -1;
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern),
+		 "/sys/class/accel/accel%u/device/../hwmon/hwmon*/%s", index, name);
+	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		value = read_sysfs_int(g.gl_pathv[0]);
+	globfree(&g);
+	return value;
+}
+
+static void read_usage(unsigned int index, struct usage_row *u)
+{
+	char path[256];
+	FILE *f;
+
+	u->hbm_used_bytes = read_accel_attr(index, "hbm_used_bytes");
+	u->utilization_pct = read_accel_attr(index, "engine_utilization");
+	u->jobs_completed = read_accel_attr(index, "jobs_completed");
+	u->jobs_timed_out = read_accel_attr(index, "jobs_timed_out");
+	u->mmu_faults = read_accel_attr(index, "mmu_faults");
+	u->temp_mc = read_hwmon(index, "temp1_input");
+	u->power_mw = read_hwmon(index, "power1_input");
+	if (u->power_mw >= 0)
+		u->power_mw /= 1000;	/* hwmon reports microwatts */
+	snprintf(u->active_queues, sizeof(u->active_queues), "-");
+	snprintf(path, sizeof(path),
+		 "/sys/class/accel/accel%u/device/active_queues", index);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%15s", u->active_queues) != 1)
+			snprintf(u->active_queues, sizeof(u->active_queues), "-");
+		fclose(f);
+	}
+}
+
 /* One listed device, already formatted: the table and JSON share it. */
 struct device_row {
 	unsigned int index;
@@ -42,6 +122,7 @@ struct device_row {
 	uint32_t num_lanes;
 	char driver_version[48];
 	char uapi_version[16];
+	struct usage_row usage;
 };
 
 static void usage(FILE *stream)
@@ -199,6 +280,25 @@ static void print_table(const struct device_row *rows, size_t count)
 	}
 }
 
+static void print_usage_table(const struct device_row *rows, size_t count)
+{
+	printf("\n%3s  %12s  %5s  %8s  %7s  %7s  %12s  %8s  %6s\n", "IDX",
+	       "HBM USED", "UTIL", "POWER", "TEMP", "QUEUES", "JOBS", "TIMEOUTS",
+	       "FAULTS");
+	for (size_t i = 0; i < count; i++) {
+		const struct usage_row *u = &rows[i].usage;
+		char hbm[24] = "-";
+
+		if (u->hbm_used_bytes >= 0)
+			format_size((uint64_t)u->hbm_used_bytes, hbm, sizeof(hbm));
+		printf("%3u  %12s  %4" PRId64 "%%  %6.1f W  %5.1f C  %7s  %12" PRId64
+		       "  %8" PRId64 "  %6" PRId64 "\n", rows[i].index, hbm,
+		       u->utilization_pct, u->power_mw / 1000.0, u->temp_mc / 1000.0,
+		       u->active_queues, u->jobs_completed, u->jobs_timed_out,
+		       u->mmu_faults);
+	}
+}
+
 static void print_json_string(const char *text)
 {
 	putchar('"');
@@ -241,6 +341,17 @@ static void print_json(const struct device_row *rows, size_t count)
 		print_json_string(row->driver_version);
 		printf(", \"uapi_version\": ");
 		print_json_string(row->uapi_version);
+		printf(", \"usage\": {\"hbm_used_bytes\": %" PRId64
+		       ", \"engine_utilization_pct\": %" PRId64
+		       ", \"power_mw\": %" PRId64 ", \"temperature_mc\": %" PRId64
+		       ", \"active_queues\": ", row->usage.hbm_used_bytes,
+		       row->usage.utilization_pct, row->usage.power_mw,
+		       row->usage.temp_mc);
+		print_json_string(row->usage.active_queues);
+		printf(", \"jobs_completed\": %" PRId64 ", \"jobs_timed_out\": %" PRId64
+		       ", \"mmu_faults\": %" PRId64 "}",
+		       row->usage.jobs_completed, row->usage.jobs_timed_out,
+		       row->usage.mmu_faults);
 		printf("}%s\n", i + 1 < count ? "," : "");
 	}
 	printf("]\n");
@@ -332,11 +443,13 @@ int main(int argc, char **argv)
 	for (int i = 0; i < count; i++) {
 		int ret = read_device(indices[i], &rows[num_rows]);
 
-		if (ret)
+		if (ret) {
 			fprintf(stderr, "%s: accel%u: %s\n", program_name,
 				indices[i], maia_strerror(ret));
-		else
+		} else {
+			read_usage(indices[i], &rows[num_rows].usage);
 			num_rows++;
+		}
 	}
 	/* Devices that exist but failed were reported above, individually. */
 	if (count == 0 && !one_device)
@@ -345,8 +458,10 @@ int main(int argc, char **argv)
 	/* JSON consumers always get an array, even an empty one. */
 	if (json)
 		print_json(rows, num_rows);
-	else if (num_rows)
+	else if (num_rows) {
 		print_table(rows, num_rows);
+		print_usage_table(rows, num_rows);
+	}
 
 	free(rows);
 	if (!one_device)
