@@ -26,3 +26,9 @@ for d in /sys/bus/auxiliary/devices/maia_core.link.*/net/*; do
 done
 section "debugfs registers (first device)"
 cat /sys/kernel/debug/maia/*/regs | head -n 14
+
+section "workload: GEMM on the accelerator, checked against the CPU"
+"$repo/build/userspace/examples/gemm" || status=1
+section "maia-smi after the workload"
+"$repo/build/userspace/maia-smi" | tail -n 3
+exit ${status:-0}

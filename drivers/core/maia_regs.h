@@ -212,4 +212,220 @@
 #define MAIA_REG_JOBS_LO		0x4014
 #define MAIA_REG_JOBS_HI		0x4018
 
+/*
+ * Optical ports (CAPS.LINK): one 4 KiB block per port at MAIA_PORT_REG(p, 0),
+ * 0x8000 + p * 0x1000. Offsets below are relative to the block. 64-bit
+ * registers (statistics, FEC counters) may be read with one 8-byte access
+ * or as LO/HI words (no latching: re-read HI to detect a carry).
+ * Documentation/hw-reference.rst "Optical ports" is the prose version.
+ */
+#define MAIA_REG_PORT_BASE		0x8000
+#define MAIA_PORT_STRIDE		0x1000
+#define MAIA_PORT_REG(p, r)		(MAIA_REG_PORT_BASE + \
+					 (p) * MAIA_PORT_STRIDE + (r))
+#define MAIA_VEC_PORT(p, q)		(MAIA_VEC_PORT_BASE + \
+					 (p) * MAIA_PORT_QPAIRS + (q))
+#define MAIA_PORT_LANES_MAX		32
+#define MAIA_LANE_RATE_DEFAULT		25000	/* Mb/s */
+
+/* Port control and link status */
+#define MAIA_P_CTRL			0x000
+#define  MAIA_P_CTRL_ENABLE		(1u << 0)	/* MAC + transmitters on */
+#define  MAIA_P_CTRL_LOOPBACK		(1u << 1)	/* TX comes back to RX */
+#define  MAIA_P_CTRL_RESET		(1u << 2)	/* self-clearing */
+#define MAIA_P_STATUS			0x004	/* RO */
+#define  MAIA_P_STATUS_UP		(1u << 0)
+#define  MAIA_P_STATUS_STATE_SHIFT	4
+#define  MAIA_P_STATUS_STATE_MASK	0xf
+#define  MAIA_P_STATUS_REASON_SHIFT	8
+#define  MAIA_P_STATUS_REASON_MASK	0xff
+#define  MAIA_P_STATUS_LANES_SHIFT	16	/* active lanes */
+#define  MAIA_P_STATUS_LANES_MASK	0xff
+#define  MAIA_LINK_STATE_DOWN		0
+#define  MAIA_LINK_STATE_TRAINING	1
+#define  MAIA_LINK_STATE_UP		2
+#define  MAIA_LINK_DOWN_NONE		0	/* link is up */
+#define  MAIA_LINK_DOWN_DISABLED	1	/* P_CTRL.ENABLE clear */
+#define  MAIA_LINK_DOWN_NO_PEER		2	/* nothing attached, fiber out */
+#define  MAIA_LINK_DOWN_NO_SIGNAL	3	/* no light from the far end */
+#define  MAIA_LINK_DOWN_TRAINING	4	/* training failed */
+#define  MAIA_LINK_DOWN_ERRORS		5	/* too many errors on all lanes */
+#define  MAIA_LINK_DOWN_OVERTEMP	6	/* transmitters shut down */
+#define MAIA_P_SPEED			0x008	/* RO: Mb/s, 0 when down */
+#define MAIA_P_LANES_ACTIVE		0x00c	/* RO: lanes carrying data */
+#define MAIA_P_LANES_LOCAL		0x010	/* RO: lanes usable at this end */
+#define MAIA_P_LANES_PEER		0x014	/* RO: lanes the peer offers */
+#define MAIA_P_LANE_RATE		0x018	/* RO: Mb/s per lane */
+#define MAIA_P_LANE_LIMIT		0x01c	/* RW: max lanes, 0 = all */
+#define MAIA_P_FEC			0x020	/* RW */
+#define  MAIA_FEC_OFF			0
+#define  MAIA_FEC_RS			1	/* RS(544,514), the default */
+#define MAIA_P_MAX_FRAME		0x024	/* RW: bytes without FCS */
+#define  MAIA_MAX_FRAME_MIN		64
+#define  MAIA_MAX_FRAME_MAX		9216
+#define  MAIA_MAX_FRAME_DEFAULT		1518
+#define MAIA_P_LINK_UPS			0x028	/* RO */
+#define MAIA_P_LINK_DOWNS		0x02c	/* RO */
+#define MAIA_P_INT_CAUSE		0x030	/* W1C */
+#define MAIA_P_INT_MASK			0x034	/* 1 = signal on queue pair 0 */
+#define  MAIA_P_INT_LINK		(1u << 0)	/* link state/speed change */
+#define  MAIA_P_INT_MODULE		(1u << 1)	/* module alarm change */
+#define MAIA_P_EVT_LO			0x038	/* event record address */
+#define MAIA_P_EVT_HI			0x03c
+#define MAIA_P_PEER_SERIAL_LO		0x040	/* RO: from training frames */
+#define MAIA_P_PEER_SERIAL_HI		0x044
+#define MAIA_P_PEER_PORT		0x048	/* RO */
+#define MAIA_P_QPAIRS			0x04c	/* RO: MAIA_PORT_QPAIRS */
+#define MAIA_P_TEMP_MC			0x050	/* RO: module temperature */
+#define MAIA_P_TRAININGS		0x054	/* RO: training attempts */
+
+/* Event record (MAIA_EVT_SIZE bytes at P_EVT), written on every link event */
+#define MAIA_EVT_SEQ			0x00	/* u32, +1 per event */
+#define MAIA_EVT_STATUS			0x04	/* u32, P_STATUS */
+#define MAIA_EVT_SPEED			0x08	/* u32, P_SPEED */
+#define MAIA_EVT_LANES			0x0c	/* u32, P_LANES_ACTIVE */
+#define MAIA_EVT_SIZE			16
+
+/* Receive-side scaling: Toeplitz hash, indirection table of queue pairs */
+#define MAIA_P_RSS_CTRL			0x080
+#define  MAIA_RSS_ENABLE		(1u << 0)
+#define  MAIA_RSS_IPV4			(1u << 1)	/* addresses */
+#define  MAIA_RSS_TCP4			(1u << 2)	/* addresses + ports */
+#define  MAIA_RSS_UDP4			(1u << 3)
+#define  MAIA_RSS_IPV6			(1u << 4)
+#define  MAIA_RSS_TCP6			(1u << 5)
+#define  MAIA_RSS_UDP6			(1u << 6)
+#define  MAIA_RSS_ALL			0x7f
+#define MAIA_P_RSS_KEY(i)		(0x0c0 + (i) * 4)	/* byte 4i in 7:0 */
+#define  MAIA_RSS_KEY_SIZE		40
+#define MAIA_P_RSS_INDIR(i)		(0x100 + (i) * 4)	/* entry 4i in 7:0 */
+#define  MAIA_RSS_INDIR_SIZE		128
+
+/* MAC statistics: 64-bit counters, MAIA_P_STAT(MAIA_STAT_*) */
+#define MAIA_P_STAT(i)			(0x200 + (i) * 8)
+#define  MAIA_STAT_TX_FRAMES		0
+#define  MAIA_STAT_TX_BYTES		1
+#define  MAIA_STAT_RX_FRAMES		2
+#define  MAIA_STAT_RX_BYTES		3
+#define  MAIA_STAT_RX_FCS_ERRORS	4	/* lost to uncorrectable FEC */
+#define  MAIA_STAT_RX_OVERSIZE		5	/* longer than P_MAX_FRAME */
+#define  MAIA_STAT_RX_UNDERSIZE		6	/* shorter than 14 bytes */
+#define  MAIA_STAT_RX_NO_QUEUE		7	/* hashed to a disabled queue */
+#define  MAIA_STAT_RX_LINK_DOWN		8
+#define  MAIA_STAT_TX_LINK_DOWN		9
+#define  MAIA_STAT_TX_BAD_DESC		10
+#define  MAIA_STAT_RX_DMA_ERRORS	11
+#define  MAIA_STAT_TX_DMA_ERRORS	12
+#define  MAIA_STAT_RX_MCAST		13
+#define  MAIA_STAT_RX_BCAST		14
+#define  MAIA_STAT_TX_MCAST		15
+#define  MAIA_STAT_TX_BCAST		16
+#define  MAIA_STAT_TX_TSO		17	/* TSO packets segmented */
+#define  MAIA_STAT_TX_TSO_SEGS		18
+#define  MAIA_STAT_TX_CSUM		19	/* checksums inserted */
+#define  MAIA_STAT_RX_CSUM_OK		20
+#define  MAIA_STAT_RX_CSUM_BAD		21
+#define  MAIA_STAT_FEC_CORRECTED	22	/* codewords, all lanes */
+#define  MAIA_STAT_FEC_UNCORRECTABLE	23
+#define  MAIA_STAT_FEC_CORRECTED_BITS	24
+#define  MAIA_STAT_TX_TRAINING		25	/* training frames */
+#define  MAIA_STAT_RX_TRAINING		26
+#define  MAIA_STAT_RX_BACKPRESSURE	27	/* frames held: no buffers */
+#define  MAIA_STAT_TX_OVERSIZE		28
+#define  MAIA_STAT_RX_HIST		32	/* 9 bins, MAIA_RMON_* */
+#define  MAIA_STAT_TX_HIST		48	/* 9 bins */
+#define  MAIA_STAT_COUNT		64
+#define MAIA_RMON_BINS			9	/* frame sizes with FCS: */
+/* 64, 65-127, 128-255, 256-511, 512-1023, 1024-1518, 1519-2047,
+ * 2048-4095, 4096-9220 */
+
+/* Queue pairs: MAIA_P_QP(q, MAIA_TXQ_* / MAIA_RXQ_* / MAIA_QP_*) */
+#define MAIA_P_QP(q, r)			(0x400 + (q) * 0x80 + (r))
+#define MAIA_TXQ_RING_LO		0x00
+#define MAIA_TXQ_RING_HI		0x04
+#define MAIA_TXQ_SIZE			0x08	/* entries, power of two */
+#define MAIA_TXQ_HEAD			0x0c	/* RO: next to fetch */
+#define MAIA_TXQ_TAIL			0x10	/* doorbell: producer index */
+#define MAIA_TXQ_WB_LO			0x14	/* HEAD write-back address */
+#define MAIA_TXQ_WB_HI			0x18
+#define MAIA_TXQ_CTRL			0x1c
+#define MAIA_RXQ_RING_LO		0x20
+#define MAIA_RXQ_RING_HI		0x24
+#define MAIA_RXQ_SIZE			0x28
+#define MAIA_RXQ_HEAD			0x2c	/* RO */
+#define MAIA_RXQ_TAIL			0x30	/* doorbell */
+#define MAIA_RXQ_BUF_LEN		0x34	/* bytes per buffer */
+#define MAIA_RXQ_CTRL			0x3c
+#define  MAIA_Q_ENABLE			(1u << 0)
+#define  MAIA_Q_ERROR			(1u << 1)	/* RO: stopped on DMA error */
+#define MAIA_QP_IRQ_ARM			0x40	/* WO: 1 arms the vector */
+#define MAIA_QP_RX_USECS		0x44	/* moderation */
+#define MAIA_QP_RX_FRAMES		0x48
+#define MAIA_QP_TX_USECS		0x4c
+#define MAIA_QP_TX_FRAMES		0x50
+#define MAIA_QP_IRQS			0x54	/* RO: messages sent */
+#define MAIA_RING_MIN			64
+#define MAIA_RING_MAX			4096
+#define MAIA_RX_BUF_MIN			256
+#define MAIA_RX_BUF_MAX			16384
+#define MAIA_COALESCE_USECS_MAX		10000
+#define MAIA_COALESCE_FRAMES_MAX	1024
+
+/* TX descriptor (little endian); offload fields count in the first one */
+#define MAIA_TXD_SIZE			32
+#define MAIA_TXD_ADDR			0x00	/* u64 */
+#define MAIA_TXD_LEN			0x08	/* u32, 1..65535 */
+#define MAIA_TXD_FLAGS			0x0c	/* u32 */
+#define  MAIA_TXD_EOP			(1u << 0)	/* last of the packet */
+#define  MAIA_TXD_CSUM			(1u << 1)	/* insert L4 checksum */
+#define  MAIA_TXD_TSO			(1u << 2)	/* segment TCP */
+#define MAIA_TXD_CSUM_START		0x10	/* u16, from frame start */
+#define MAIA_TXD_CSUM_OFFSET		0x12	/* u16, from CSUM_START */
+#define MAIA_TXD_MSS			0x14	/* u16 */
+#define MAIA_TXD_HDR_LEN		0x16	/* u16, L2 + L3 + TCP */
+#define MAIA_TXD_L3_OFFSET		0x18	/* u16 */
+#define MAIA_TXD_L4_OFFSET		0x1a	/* u16 */
+#define MAIA_TXD_RSVD			0x1c	/* u32, zero */
+#define MAIA_TX_MAX_PACKET		(65536 + 512)
+#define MAIA_TX_MAX_DESCS		64	/* per packet */
+
+/* RX descriptor: the driver writes ADDR and zeroes the rest ... */
+#define MAIA_RXD_SIZE			16
+#define MAIA_RXD_ADDR			0x00	/* u64 */
+/* ... the device writes back HASH, INFO, LEN, then STATUS */
+#define MAIA_RXD_HASH			0x00	/* u32, on the EOP buffer */
+#define MAIA_RXD_INFO			0x04	/* u32 */
+#define  MAIA_RXD_INFO_HASH_MASK	0xf
+#define  MAIA_HASH_NONE			0
+#define  MAIA_HASH_IPV4			1
+#define  MAIA_HASH_TCP4			2
+#define  MAIA_HASH_UDP4			3
+#define  MAIA_HASH_IPV6			4
+#define  MAIA_HASH_TCP6			5
+#define  MAIA_HASH_UDP6			6
+#define MAIA_RXD_LEN			0x08	/* u32, bytes in this buffer */
+#define MAIA_RXD_STATUS			0x0c	/* u32 */
+#define  MAIA_RXD_DD			(1u << 0)	/* written back */
+#define  MAIA_RXD_EOP			(1u << 1)	/* last buffer of frame */
+#define  MAIA_RXD_CSUM_OK		(1u << 2)	/* L4 checksum good */
+#define  MAIA_RXD_CSUM_BAD		(1u << 3)	/* L4 checksum wrong */
+
+/* Per-lane FEC counters: 64-bit, lane l at MAIA_P_FEC_LANE(l, MAIA_FECL_*) */
+#define MAIA_P_FEC_LANE(l, r)		(0x800 + (l) * 0x18 + (r))
+#define MAIA_FECL_CORRECTED		0x00
+#define MAIA_FECL_UNCORRECTABLE		0x08
+#define MAIA_FECL_CORRECTED_BITS	0x10
+
+/* Module memory (CMIS layout): select a page, read the 256-byte window */
+#define MAIA_P_MOD_PAGE			0xc00	/* bank << 8 | page */
+#define MAIA_P_MOD_DATA			0xd00	/* 0x00-0x7f lower, 0x80-0xff page */
+#define MAIA_MOD_WINDOW			256
+
+/* Fault injection (debug): mirrors the port<p>-* QOM properties */
+#define MAIA_P_DBG_LANE_KILL		0xe00	/* RW: 1 = lane dead */
+#define MAIA_P_DBG_FIBER_PULLED		0xe04	/* RW: 1 = fiber out */
+#define MAIA_P_DBG_LANE_SEL		0xe08	/* RW: lane for LANE_BER */
+#define MAIA_P_DBG_LANE_BER		0xe0c	/* RW: BER in units of 1e-10 */
+#define MAIA_P_DBG_TEMP_MC		0xe10	/* RW: module temperature */
+
 #endif /* MAIA_REGS_H */

@@ -748,10 +748,10 @@ static void check_gemm(struct __test_metadata *_metadata,
 			}
 			if (!(fabs(got - ref) <= tol)) {
 				bad++;
-				EXPECT_LE(fabs(got - ref), tol)
-					TH_LOG("%s %ux%ux%u ld %u/%u/%u alpha %g beta %g: C[%u][%u] = %.9g, expected %.9g",
+				EXPECT_TRUE(fabs(got - ref) <= tol)
+					TH_LOG("%s %ux%ux%u ld %u/%u/%u alpha %g beta %g: C[%u][%u] = %.9g, expected %.9g (tolerance %.3g)",
 					       dtype_name(dt), m, n, k, lda, ldb, ldc,
-					       alpha, beta, i, j, got, ref);
+					       alpha, beta, i, j, got, ref, tol);
 				break;
 			}
 		}
@@ -848,7 +848,7 @@ TEST_F_TIMEOUT(compute, gemm_helper, 120)
 			ref = 1.5 * ref - 0.5 * c0[i * n + j];
 			norm = 1.5 * norm + 0.5 * fabs(c0[i * n + j]);
 			if (fabs(c[i * n + j] - ref) > 1e-4 * norm + 1e-6) {
-				EXPECT_LE(fabs(c[i * n + j] - ref), 1e-4 * norm + 1e-6)
+				EXPECT_TRUE(fabs(c[i * n + j] - ref) <= 1e-4 * norm + 1e-6)
 					TH_LOG("C[%u][%u] = %.9g, expected %.9g", i, j,
 					       c[i * n + j], ref);
 				i = m;
@@ -985,10 +985,10 @@ static void check_eltwise(struct __test_metadata *_metadata,
 				got = maia_bf16_to_f32(h);
 			}
 			if (!(fabs(got - ref) <= lim)) {
-				EXPECT_LE(fabs(got - ref), lim)
-					TH_LOG("%s %s n=%u: [%u] = %.9g for x=%.9g y=%.9g scale=%g, expected %.9g",
+				EXPECT_TRUE(fabs(got - ref) <= lim)
+					TH_LOG("%s %s n=%u: [%u] = %.9g for x=%.9g y=%.9g scale=%g, expected %.9g (tolerance %.3g)",
 					       dtype_name(dt), eltwise_names[op], count, i,
-					       got, x0[i], x1[i], scale, ref);
+					       got, x0[i], x1[i], scale, ref, lim);
 				break;
 			}
 		}

@@ -397,8 +397,8 @@ TEST_F(uapi, vm_bind_overlap_and_unbind)
 	EXPECT_EQ(-EEXIST, vm_bind(self->fd, h2, 0, base - PAGE, 0, 2 * PAGE));
 	EXPECT_EQ(-EEXIST, vm_bind(self->fd, h2, 0, base + size - PAGE, 0, 2 * PAGE));
 	EXPECT_EQ(-EEXIST, vm_bind(self->fd, h2, 0, base + size - PAGE, 0, PAGE));
-	EXPECT_EQ(-EEXIST, vm_bind(self->fd, h2, DRM_MAIA_BIND_READONLY, base - size,
-				   0, size + PAGE));
+	EXPECT_EQ(-EEXIST, vm_bind(self->fd, h2, DRM_MAIA_BIND_READONLY,
+				   base - size / 2, 0, size));
 
 	/* Neighbours on both sides, parts of objects, one object twice. */
 	EXPECT_EQ(0, vm_bind(self->fd, h2, 0, base + size, 0, PAGE));
