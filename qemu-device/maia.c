@@ -113,6 +113,7 @@ static void maia_soft_reset(MaiaState *s)
     unsigned v;
 
     maia_reset_regs(s);
+    maia_link_reset(s);
     /* No cause is pending after a reset: drop messages held by masks. */
     for (v = 0; v < MAIA_NUM_VECTORS; v++) {
         msix_clr_pending(pdev, v);
@@ -127,6 +128,7 @@ static void maia_qdev_reset(DeviceState *dev)
     MaiaState *s = MAIA(dev);
 
     maia_reset_regs(s);
+    maia_link_reset(s);
     trace_maia_reset("device", s->reset_count);
 }
 
@@ -354,6 +356,10 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
     for (v = 0; v < MAIA_NUM_VECTORS; v++) {
         msix_vector_use(pdev, v);
     }
+    if (!maia_link_realize(s, errp)) {
+        msix_uninit_exclusive_bar(pdev);
+        goto err_pcie;
+    }
 
     s->reset_count = 0;
     maia_reset_regs(s);
@@ -371,6 +377,7 @@ err_pcie:
 
 static void maia_exit(PCIDevice *pdev)
 {
+    maia_link_exit(MAIA(pdev));
     msix_uninit_exclusive_bar(pdev);
     if (pci_is_express(pdev)) {
         pcie_cap_exit(pdev);
@@ -402,6 +409,7 @@ static const Property maia_properties[] = {
     DEFINE_PROP_UINT8("lanes", MaiaState, lanes, MAIA_LANES_DEFAULT),
     DEFINE_PROP_UINT8("queues", MaiaState, queues, MAIA_QUEUES_DEFAULT),
     DEFINE_PROP_UINT64("serial", MaiaState, serial_prop, 0),
+    MAIA_LINK_PROPERTIES,
 };
 
 static const VMStateDescription vmstate_maia = {
@@ -419,6 +427,10 @@ static const VMStateDescription vmstate_maia = {
         VMSTATE_UINT32(regs.int_mask, MaiaState),
         VMSTATE_UINT32(regs.int_test_count, MaiaState),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_maia_link,
+        NULL
     },
 };
 

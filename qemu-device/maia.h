@@ -17,6 +17,7 @@
 #include "hw/pci/pci_device.h"
 #include "qom/object.h"
 #include "maia_regs.h"
+#include "maia-link.h"
 
 #define TYPE_MAIA "maia"
 OBJECT_DECLARE_TYPE(MaiaState, MaiaClass, MAIA)
@@ -60,6 +61,8 @@ struct MaiaState {
     uint32_t reset_count;
 
     MaiaRegs regs;
+
+    MaiaLink link;              /* optical ports, maia-link.c */
 };
 
 /* Class with the parent's DeviceClass::realize kept for the wrapper. */

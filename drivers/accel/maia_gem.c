@@ -11,6 +11,7 @@
 
 #include <linux/dma-buf.h>
 #include <linux/dma-mapping.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 
 #include <drm/drm_drv.h>
@@ -193,6 +194,19 @@ static const struct drm_gem_object_funcs maia_hbm_funcs = {
 	.vm_ops = &maia_hbm_vm_ops,
 };
 
+static int maia_hbm_clear(struct maia_accel *accel, u64 offset, u64 size)
+{
+	const struct maia_core_info *info = maia_core_info(accel->core);
+	void __iomem *map;
+
+	map = ioremap_wc(info->hbm_bus_addr + offset, size);
+	if (!map)
+		return -ENOMEM;
+	memset_io(map, 0, size);
+	iounmap(map);
+	return 0;
+}
+
 static struct drm_gem_object *maia_hbm_bo_create(struct maia_accel *accel,
 						 u64 size)
 {
@@ -223,7 +237,10 @@ static struct drm_gem_object *maia_hbm_bo_create(struct maia_accel *accel,
 		kfree(bo);
 		return ERR_PTR(ret);
 	}
-	ret = drm_gem_create_mmap_offset(&bo->base);
+	/* Device memory is reused across files: never hand out old data. */
+	ret = maia_hbm_clear(accel, bo->hbm_offset, size);
+	if (!ret)
+		ret = drm_gem_create_mmap_offset(&bo->base);
 	if (ret) {
 		drm_gem_object_put(&bo->base);
 		return ERR_PTR(ret);

@@ -550,7 +550,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	int ret;
 
 	if (args->flags || !args->ib_count ||
-	    args->ib_count > MAIA_JOB_MAX_IB_COUNT ||
+	    args->ib_count > DRM_MAIA_MAX_IB_COUNT ||
 	    !IS_ALIGNED(args->ib_va, MAIA_CMD_SIZE) ||
 	    args->num_bos > DRM_MAIA_MAX_SUBMIT_BOS ||
 	    args->num_in_syncobjs > DRM_MAIA_MAX_SUBMIT_SYNCOBJS)
@@ -616,8 +616,11 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 		goto err_sched;
 
 	ret = drm_gem_lock_reservations(job->bos, job->num_bos, &ticket);
-	if (ret)
+	if (ret) {
+		/* -EALREADY: the same object listed twice */
+		ret = ret == -EALREADY ? -EINVAL : ret;
 		goto err_sched;
+	}
 	for (i = 0; i < job->num_bos; i++) {
 		ret = dma_resv_reserve_fences(job->bos[i]->resv, 1);
 		if (ret)

@@ -514,6 +514,56 @@ TEST_F(uapi, mmap_round_trip)
 }
 
 /* ------------------------------------------------------------------------ */
+/* PRIME                                                                    */
+/* ------------------------------------------------------------------------ */
+
+TEST_F(uapi, prime_export_import)
+{
+	struct drm_prime_handle args;
+	struct drm_maia_bo_info info;
+	uint32_t host, hbm;
+	int other, fd;
+
+	ASSERT_EQ(0, bo_create(self->fd, 4 * PAGE, 0, &host));
+	ASSERT_EQ(0, bo_create(self->fd, 4 * PAGE, DRM_MAIA_BO_HBM, &hbm));
+
+	memset(&args, 0, sizeof(args));
+	args.handle = hbm;
+	args.flags = DRM_CLOEXEC | DRM_RDWR;
+	EXPECT_EQ(-EOPNOTSUPP, ioc(self->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args));
+
+	memset(&args, 0, sizeof(args));
+	args.handle = host;
+	args.flags = DRM_CLOEXEC | DRM_RDWR;
+	ASSERT_EQ(0, ioc(self->fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &args));
+	fd = args.fd;
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ((off_t)(4 * PAGE), lseek(fd, 0, SEEK_END));
+
+	/* Back into the same file: the same handle. */
+	memset(&args, 0, sizeof(args));
+	args.fd = fd;
+	ASSERT_EQ(0, ioc(self->fd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &args));
+	EXPECT_EQ(host, args.handle);
+
+	/* Into another file: a handle there that BO_INFO describes and VM_BIND maps. */
+	other = open_maia(self->index);
+	ASSERT_GE(other, 0);
+	memset(&args, 0, sizeof(args));
+	args.fd = fd;
+	ASSERT_EQ(0, ioc(other, DRM_IOCTL_PRIME_FD_TO_HANDLE, &args));
+	ASSERT_EQ(0, bo_info(other, args.handle, &info));
+	EXPECT_EQ(4 * PAGE, info.size);
+	EXPECT_EQ(0, info.flags);
+	EXPECT_EQ(0, vm_bind(other, args.handle, 0, TEST_VA, 0, 4 * PAGE));
+	EXPECT_EQ(0, vm_unbind(other, TEST_VA, 4 * PAGE));
+	close(other);
+	close(fd);
+	EXPECT_EQ(0, gem_close(self->fd, host));
+	EXPECT_EQ(0, gem_close(self->fd, hbm));
+}
+
+/* ------------------------------------------------------------------------ */
 /* HBM exhaustion                                                           */
 /* ------------------------------------------------------------------------ */
 

@@ -95,11 +95,13 @@ struct drm_maia_get_info {
  * struct drm_maia_bo_create - allocate a buffer object
  *
  * Host-memory objects are shmem backed; HBM objects come from the device's
- * memory and are mapped write-combined through BAR2. Both can be mmapped at
- * the offset returned by DRM_IOCTL_MAIA_BO_INFO and exported as dma-bufs.
+ * memory and are mapped write-combined through BAR2. Both start zeroed and
+ * can be mmapped at the offset returned by DRM_IOCTL_MAIA_BO_INFO.
+ * Host-memory objects can be exported as dma-bufs (PRIME); HBM objects
+ * cannot (-EOPNOTSUPP from DRM_IOCTL_PRIME_HANDLE_TO_FD).
  *
  * Errors: -EINVAL bad size (0, not a multiple of DRM_MAIA_PAGE_SIZE, or
- * larger than the memory), unknown flags or nonzero pad; -ENOMEM/-ENOSPC when
+ * larger than the memory), or unknown flags; -ENOMEM/-ENOSPC when
  * host memory or HBM is exhausted.
  */
 struct drm_maia_bo_create {
@@ -114,7 +116,9 @@ struct drm_maia_bo_create {
 /**
  * struct drm_maia_bo_info - describe a buffer object
  *
- * Errors: -ENOENT unknown handle; -EINVAL nonzero pad.
+ * The output fields are ignored on input.
+ *
+ * Errors: -ENOENT unknown handle.
  */
 struct drm_maia_bo_info {
 	/** @handle: in */
@@ -142,7 +146,7 @@ struct drm_maia_bo_info {
  *
  * Errors: -ENOENT unknown handle; -EINVAL unaligned @va/@offset/@size, zero
  * size, range outside the object or outside [DRM_MAIA_VA_START,
- * DRM_MAIA_VA_END), arithmetic overflow, unknown flags or nonzero pad;
+ * DRM_MAIA_VA_END), arithmetic overflow, or unknown flags;
  * -EEXIST the range overlaps an existing binding.
  */
 struct drm_maia_vm_bind {
@@ -161,12 +165,14 @@ struct drm_maia_vm_bind {
 /**
  * struct drm_maia_vm_unbind - remove a binding
  *
- * @va and @size must match one earlier VM_BIND exactly. Jobs still using the
- * range are waited for (interruptibly) before the mapping goes away, so the
- * device never reaches memory that has been released.
+ * @va and @size must match one earlier VM_BIND exactly. Jobs that named the
+ * object in their submission are waited for (interruptibly, up to 10 s);
+ * a job still using the range without having named it faults (-EFAULT on
+ * its fence). Either way the device never reaches memory that has been
+ * released: the device TLB is invalidated before the object is let go.
  *
- * Errors: -ENOENT no binding with that exact range; -EINVAL nonzero pad;
- * -EINTR/-ERESTARTSYS interrupted while waiting for jobs.
+ * Errors: -ENOENT no binding with that exact range; -EBUSY jobs still
+ * running after 10 s; -EINTR/-ERESTARTSYS interrupted while waiting.
  */
 struct drm_maia_vm_unbind {
 	/** @va: in */
@@ -215,6 +221,7 @@ struct drm_maia_queue_destroy {
 	__u32 pad;
 };
 
+#define DRM_MAIA_MAX_IB_COUNT		65536
 #define DRM_MAIA_MAX_SUBMIT_BOS		1024
 #define DRM_MAIA_MAX_SUBMIT_SYNCOBJS	64
 
@@ -226,13 +233,16 @@ struct drm_maia_queue_destroy {
  * bound. The job waits for every syncobj in @in_syncobjs, runs, and signals
  * its fence, which replaces the fence of @out_syncobj (if nonzero) and is
  * added to the reservation object of every object in @bo_handles (as a
- * write). A job that fails (MMU fault: -EFAULT, malformed command: -EINVAL,
+ * write). The job also waits for the fences already in those reservation
+ * objects (implicit synchronisation), so list every object the job uses,
+ * including the command buffer. A job that fails (MMU fault: -EFAULT, malformed command: -EINVAL,
  * DMA error: -EIO, timeout: -ETIMEDOUT, cancelled: -ECANCELED) signals its
  * fence with that error; see DRM_IOCTL_MAIA_QUEUE_STATE.
  *
- * Errors: -ENOENT unknown queue, object or syncobj; -EINVAL @ib_va unaligned
- * (64 bytes), @ib_count 0 or above 65536, too many handles, unknown flags or
- * nonzero pad; -EFAULT bad array pointers; -ECANCELED the queue is banned
+ * Errors: -ENOENT unknown queue or object, unknown in-syncobj or one that
+ * has no fence yet, unknown out-syncobj; -EINVAL @ib_va unaligned (64
+ * bytes), @ib_count 0 or above DRM_MAIA_MAX_IB_COUNT, too many handles, an
+ * object listed twice, unknown flags; -EFAULT bad array pointers; -ECANCELED the queue is banned
  * after repeated faults.
  */
 struct drm_maia_submit {
@@ -265,7 +275,7 @@ struct drm_maia_submit {
 /**
  * struct drm_maia_queue_state - error state of a queue
  *
- * Errors: -ENOENT unknown queue; -EINVAL nonzero pad or reserved.
+ * Errors: -ENOENT unknown queue; -EINVAL nonzero reserved.
  */
 struct drm_maia_queue_state {
 	/** @queue_id: in */

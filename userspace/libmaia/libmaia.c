@@ -588,6 +588,8 @@ MAIA_EXPORT const char *maia_strerror(int err)
 		return "out of device memory, queues, address space or command buffer space";
 	case ENOMEM:
 		return "out of memory";
+	case EOPNOTSUPP:
+		return "operation not supported (device memory objects cannot be exported)";
 	case ENOTTY:
 		return "ioctl not supported by this driver version";
 	case EACCES:
@@ -1335,28 +1337,39 @@ MAIA_EXPORT int maia_submit(struct maia_queue *q, struct maia_cmdbuf *cb,
 	uint32_t handles_small[16], *handles = handles_small;
 	struct maia_fence *fence = NULL;
 	struct maia_device *dev;
-	unsigned int i;
+	unsigned int i, j, n_handles;
 	int ret;
 
 	if (out)
 		*out = NULL;
 	if (!q || !cb || cb->dev != q->dev || cb->count == 0 ||
-	    (n_bos && !bos) || n_bos > MAIA_MAX_SUBMIT_BOS ||
+	    (n_bos && !bos) || n_bos >= MAIA_MAX_SUBMIT_BOS ||
 	    (n_in && !in_syncobjs) || n_in > MAIA_MAX_SUBMIT_SYNCOBJS)
 		return -EINVAL;
 	dev = q->dev;
 
-	if (n_bos > sizeof(handles_small) / sizeof(handles_small[0])) {
-		handles = calloc(n_bos, sizeof(*handles));
+	/*
+	 * The command buffer's own object goes first: it makes the driver
+	 * wait for the job before that object can be unbound (destroying
+	 * the command buffer), instead of faulting the job's command fetch.
+	 * The driver refuses an object listed twice, so duplicates go.
+	 */
+	if (n_bos + 1 > sizeof(handles_small) / sizeof(handles_small[0])) {
+		handles = calloc(n_bos + 1, sizeof(*handles));
 		if (!handles)
 			return -ENOMEM;
 	}
+	handles[0] = cb->bo->handle;
+	n_handles = 1;
 	for (i = 0; i < n_bos; i++) {
 		if (!bos[i] || bos[i]->dev != dev) {
 			ret = -EINVAL;
 			goto out_free;
 		}
-		handles[i] = bos[i]->handle;
+		for (j = 0; j < n_handles && handles[j] != bos[i]->handle; j++)
+			;
+		if (j == n_handles)
+			handles[n_handles++] = bos[i]->handle;
 	}
 
 	if (out) {
@@ -1377,7 +1390,7 @@ MAIA_EXPORT int maia_submit(struct maia_queue *q, struct maia_cmdbuf *cb,
 	args.queue_id = q->id;
 	args.ib_va = maia_bo_va(cb->bo);
 	args.ib_count = cb->count;
-	args.num_bos = n_bos;
+	args.num_bos = n_handles;
 	args.bo_handles = (uintptr_t)handles;
 	args.in_syncobjs = (uintptr_t)in_syncobjs;
 	args.num_in_syncobjs = n_in;

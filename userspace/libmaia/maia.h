@@ -180,9 +180,12 @@ int maia_bo_create(struct maia_device *dev, uint64_t size, uint32_t flags,
 		   struct maia_bo **out);
 
 /*
- * Drop a buffer object: unmaps it, unbinds it if bound (waiting for jobs
- * still using it) and releases the handle. Imported objects are reference
- * counted (see maia_bo_import()). NULL is accepted and ignored.
+ * Drop a buffer object: unmaps it, unbinds it if bound and releases the
+ * handle. Imported objects are reference counted (see maia_bo_import()).
+ * NULL is accepted and ignored.
+ *
+ * Unbinding waits for the jobs whose maia_submit() listed the object; a job
+ * that uses it without listing it faults (-EFAULT) if it is still running.
  */
 void maia_bo_destroy(struct maia_bo *bo);
 
@@ -201,7 +204,9 @@ uint32_t maia_bo_flags(const struct maia_bo *bo);	/* MAIA_BO_* */
 
 /*
  * Export as a dma-buf file descriptor (close-on-exec, read-write), e.g. to
- * hand it to another process or device. The caller owns *dmabuf_fd.
+ * hand it to another process or device. The caller owns *dmabuf_fd. Only
+ * host-memory objects can be exported: MAIA_BO_HBM ones fail with
+ * -EOPNOTSUPP.
  */
 int maia_bo_export(struct maia_bo *bo, int *dmabuf_fd);
 
@@ -419,11 +424,17 @@ struct maia_fence;
 /*
  * Run the commands of @cb on @q. The job first waits for the @n_in DRM
  * syncobjs in @in_syncobjs (e.g. maia_fence_syncobj() of jobs on other
- * queues; at most MAIA_MAX_SUBMIT_SYNCOBJS). Its completion is attached to
- * the @n_bos objects in @bos (at most MAIA_MAX_SUBMIT_BOS; listing them is
- * for implicit synchronisation with other users of shared buffers, the job
- * reaches every bound object either way). If @out is not NULL it receives a
- * new fence for the job, to be destroyed by the caller.
+ * queues; at most MAIA_MAX_SUBMIT_SYNCOBJS). If @out is not NULL it
+ * receives a new fence for the job, to be destroyed by the caller.
+ *
+ * @bos (@n_bos < MAIA_MAX_SUBMIT_BOS; duplicates are fine) lists the
+ * objects the job uses. The job reaches every bound object whether listed
+ * or not, but listing matters: the job also waits for the earlier jobs
+ * that listed the same objects (implicit synchronisation), its completion
+ * is attached to them (dma-buf users see it), and destroying or unbinding a
+ * listed object waits for the job instead of faulting it. The command
+ * buffer's own object is always listed, so resubmitting one command buffer
+ * runs those jobs one after the other, on any queue.
  *
  * Errors: -EINVAL empty command buffer or too many handles, -ENOENT unknown
  * object or syncobj, -ECANCELED the queue is banned.

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Maia accelerator: compute side of the device model (command queues,
+ * engine, device MMU, telemetry).
+ *
+ * maia-engine.c  queues, worker threads, engine commands, telemetry, the
+ *                BAR0 blocks 0x1000 (queues), 0x2000 (doorbells) and
+ *                0x4000 (telemetry), QOM properties, vmstate
+ * maia-mmu.c     device MMU (0x3000): table walk, TLB, faults
+ * maia-gemm.c    host math (GEMM kernels, element-wise, bf16)
+ *
+ * maia.c hands BAR0 offsets MAIA_ENGINE_MMIO_START..END to
+ * maia_engine_mmio_read/write and calls the realize/exit/reset hooks.
+ *
+ * Threads and locks (details in maia-engine.c):
+ *  - every queue has a worker thread; workers never take the BQL on
+ *    purpose, they do DMA only to RAM (maia_dma_*), and they hand
+ *    interrupts to a bottom half;
+ *  - MaiaEngine.lock protects the queue registers, the worker control
+ *    fields, the execution units and the telemetry model;
+ *  - MaiaMmu.lock protects the MMU registers and the TLB;
+ *  - order: BQL -> engine lock -> MMU lock; no lock is held across DMA or
+ *    computation.
+ */
+#ifndef HW_MISC_MAIA_ENGINE_H
+#define HW_MISC_MAIA_ENGINE_H
+
+#include "qemu/thread.h"
+#include "exec/memory.h"
+#include "maia.h"
+#include "maia_cmd.h"
+
+/* BAR0 range owned by the engine (queues, doorbells, MMU, telemetry) */
+#define MAIA_ENGINE_MMIO_START  0x1000
+#define MAIA_ENGINE_MMIO_END    0x5000          /* exclusive */
+
+/* Execution units ("tensor cores") shared by the queues. */
+#define MAIA_ENGINE_UNITS       2
+
+/* Device TLB: direct mapped, valid translations only. */
+#define MAIA_TLB_ENTRIES        256
+
+/* Completion ERR_INDEX when the error is not tied to a command. */
+#define MAIA_ERR_INDEX_NONE     0xffffffffu
+
+/* Thermal model: idle and full-load points, first-order time constants. */
+#define MAIA_TEMP_IDLE_MC       40000
+#define MAIA_TEMP_LOAD_MC       45000           /* added at full load */
+#define MAIA_POWER_IDLE_MW      60000
+#define MAIA_POWER_LOAD_MW      300000          /* added at full load */
+#define MAIA_TEMP_TAU_NS        (2 * NANOSECONDS_PER_SECOND)
+#define MAIA_POWER_TAU_NS       (50 * 1000 * 1000)
+#define MAIA_UTIL_WINDOW_NS     (100 * 1000 * 1000)
+#define MAIA_UTIL_BUCKETS       10
+
+typedef struct MaiaEngine MaiaEngine;
+
+/* One translated stretch of device VA. */
+typedef struct MaiaXlate {
+    uint64_t pa;                /* HBM offset or bus address of va */
+    uint64_t len;               /* bytes from va to the end of the leaf */
+    bool hbm;
+    bool write_ok;
+    bool read_ok;
+} MaiaXlate;
+
+typedef struct MaiaTlbEntry {
+    uint64_t va;                /* base of the page or block */
+    uint64_t pa;
+    uint8_t asid;
+    uint8_t shift;              /* MAIA_PAGE_SHIFT or MAIA_BLOCK_SHIFT */
+    uint8_t perm;               /* MAIA_PTE_READ | WRITE | HBM bits */
+    bool valid;
+} MaiaTlbEntry;
+
+typedef struct MaiaMmu {
+    QemuMutex lock;
+    /* registers */
+    uint32_t root_lo[MAIA_MAX_ASIDS];
+    uint32_t root_hi[MAIA_MAX_ASIDS];
+    uint32_t inv_asid;
+    uint32_t inv_start_lo, inv_start_hi;
+    uint32_t inv_size_lo, inv_size_hi;
+    uint64_t fault_addr;
+    uint32_t fault_info;
+    uint32_t fault_count;
+    uint32_t tlb_hits;
+    uint32_t tlb_misses;
+    /* TLB; gen changes on every invalidation (walks racing one are dropped) */
+    uint32_t gen;
+    MaiaTlbEntry tlb[MAIA_TLB_ENTRIES];
+} MaiaMmu;
+
+/* Why a worker must leave the job it is running. */
+enum {
+    MAIA_ABORT_NONE = 0,
+    MAIA_ABORT_RECORD,          /* queue reset: write an ABORTED record */
+    MAIA_ABORT_DISCARD,         /* device reset, state load: write nothing */
+};
+
+typedef struct MaiaQueue {
+    MaiaEngine *e;
+    unsigned index;
+    QemuThread thread;
+    QemuCond cond;              /* wakes the worker (engine lock) */
+    bool thread_started;
+
+    /* Registers (engine lock) */
+    uint64_t ring;
+    uint32_t order;
+    uint32_t head;
+    uint32_t tail;
+    uint64_t compl;
+    uint32_t faults;
+    uint32_t priority;
+    uint32_t vector;
+    uint32_t state;             /* MAIA_Q_STATE_* */
+    uint32_t err;               /* MAIA_JOB_* shown in Q_STATUS */
+    uint64_t busy_ns;
+    uint32_t busy_hi_latch;
+    uint32_t jobs_done;
+    uint64_t last_seq;          /* seq of the last job retired */
+    uint32_t resume_cmd;        /* first command of the job at HEAD */
+
+    /* Worker control (engine lock) */
+    bool active;                /* between fetch and retire of a job */
+    bool parked;                /* active, but stopped at a safe point */
+    uint32_t abort;             /* MAIA_ABORT_* */
+    uint32_t cur_cmd;           /* command being executed */
+    bool in_wait;               /* sleeping in a WAIT command */
+    bool has_unit;
+    bool want_unit;
+    uint64_t ticket;
+    int64_t unit_since;
+} MaiaQueue;
+
+typedef struct MaiaTelemetry {
+    int64_t last_ns;            /* model advanced up to here */
+    double temp_mc;
+    double power_mw;
+    uint64_t busy_ns;           /* time with at least one unit busy */
+    uint64_t jobs;
+    uint32_t busy_hi_latch;
+    uint32_t jobs_hi_latch;
+    int64_t bucket_start;       /* start of the current bucket */
+    uint64_t bucket[MAIA_UTIL_BUCKETS];
+    unsigned bucket_cur;
+    /* migration copies of the model state, in micro-units */
+    int64_t mig_temp_umc;
+    int64_t mig_power_umw;
+} MaiaTelemetry;
+
+struct MaiaEngine {
+    MaiaState *s;
+    uint8_t *hbm;               /* host pointer of BAR2 */
+    uint64_t hbm_size;
+    unsigned nqueues;
+
+    QemuMutex lock;
+    QemuCond idle_cond;         /* a worker parked or left a job */
+    QemuCond unit_cond;         /* an execution unit became free */
+    QemuCond mem_cond;          /* a FENCE was written: re-check WAITs */
+    bool stopping;              /* unrealize: threads exit */
+    bool vm_running;
+    unsigned units_free;
+    uint64_t next_ticket;
+
+    /* Interrupts collected by workers, sent by irq_bh (engine lock) */
+    QEMUBH *irq_bh;
+    uint64_t pending_vec;
+    uint32_t pending_cause;
+
+    MaiaTelemetry tele;
+    MaiaMmu mmu;
+    MaiaQueue q[MAIA_MAX_QUEUES];
+
+    VMChangeStateEntry *vmse;
+};
+
+/* maia-engine.c: hooks for maia.c (BQL held) */
+void maia_engine_realize(MaiaState *s, Error **errp);
+void maia_engine_exit(MaiaState *s);
+void maia_engine_reset(MaiaState *s, const char *source);
+uint32_t maia_engine_mmio_read(MaiaState *s, hwaddr addr);
+void maia_engine_mmio_write(MaiaState *s, hwaddr addr, uint32_t val);
+extern const VMStateDescription vmstate_maia_engine;
+
+/* maia-engine.c: device DMA to RAM only, never the BQL (any thread) */
+MemTxResult maia_dma_read(MaiaState *s, dma_addr_t addr, void *buf,
+                          dma_addr_t len);
+MemTxResult maia_dma_write(MaiaState *s, dma_addr_t addr, const void *buf,
+                           dma_addr_t len);
+/* Post interrupt causes to INT_CAUSE from any thread (sent from a BH). */
+void maia_engine_post_cause(MaiaEngine *e, uint32_t cause);
+
+/* maia-mmu.c */
+void maia_mmu_init(MaiaEngine *e);
+void maia_mmu_destroy(MaiaEngine *e);
+void maia_mmu_reset(MaiaEngine *e);
+uint32_t maia_mmu_read(MaiaEngine *e, hwaddr addr);
+void maia_mmu_write(MaiaEngine *e, hwaddr addr, uint32_t val);
+bool maia_mmu_root_valid(MaiaEngine *e, unsigned asid);
+/*
+ * Translate @va in @asid for an access of the given kind. Returns 0 or a
+ * MAIA_FAULT_* reason; the fault is not recorded (maia_mmu_fault does).
+ */
+int maia_mmu_translate(MaiaEngine *e, unsigned asid, uint64_t va,
+                       bool is_write, MaiaXlate *out);
+void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned queue,
+                    uint64_t va, bool is_write, int reason);
+extern const VMStateDescription vmstate_maia_mmu;
+
+#endif /* HW_MISC_MAIA_ENGINE_H */

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Maia accelerator: optical ports (state shared by maia-link.c, the data
+ * path, and maia-link-phy.c, lanes, training, FEC, module memory, faults).
+ *
+ * Everything here runs under the BQL: MMIO handlers, the per-port TX and
+ * RX-flush bottom halves, the interrupt moderation timers, the training
+ * tick, the net layer's receive callbacks and QOM property setters. So no
+ * state below needs a lock of its own.
+ */
+#ifndef HW_MISC_MAIA_LINK_H
+#define HW_MISC_MAIA_LINK_H
+
+#include "exec/memory.h"
+#include "hw/qdev-properties-system.h"
+#include "net/net.h"
+#include "net/checksum.h"
+#include "qemu/timer.h"
+#include "maia_regs.h"
+
+struct MaiaState;
+struct MaiaPort;
+
+#define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
+#define MAIA_RXD_CACHE          64
+#define MAIA_TX_BUDGET          256     /* packets per queue per BH run */
+#define MAIA_TRAIN_PERIOD_NS    (100 * SCALE_MS)
+#define MAIA_PEER_TIMEOUT_NS    (500 * SCALE_MS)
+#define MAIA_TRAIN_FAIL_TICKS   5
+#define MAIA_FEC_CW_BITS        5440    /* RS(544,514), 10-bit symbols */
+#define MAIA_FEC_T              15      /* correctable symbols per codeword */
+#define MAIA_ETHERTYPE_TRAIN    0x88b5  /* IEEE local experimental */
+
+typedef struct MaiaTxQueue {
+    /* guest-visible */
+    uint64_t ring;
+    uint32_t size;
+    uint32_t head;
+    uint32_t tail;
+    uint64_t wb;
+    uint32_t ctrl;
+    /* descriptor cache: cache_n descriptors starting at ring index head */
+    uint32_t cache_n;
+    uint32_t cache_pos;
+    uint8_t cache[MAIA_TXD_CACHE][MAIA_TXD_SIZE];
+} MaiaTxQueue;
+
+typedef struct MaiaRxQueue {
+    /* guest-visible */
+    uint64_t ring;
+    uint32_t size;
+    uint32_t head;
+    uint32_t tail;
+    uint32_t buf_len;
+    uint32_t ctrl;
+    /* buffer addresses fetched ahead: cache_n entries from ring index head */
+    uint32_t cache_n;
+    uint32_t cache_pos;
+    uint64_t cache[MAIA_RXD_CACHE];
+} MaiaRxQueue;
+
+typedef struct MaiaQpair {
+    struct MaiaPort *port;
+    unsigned index;
+    MaiaTxQueue tx;
+    MaiaRxQueue rx;
+
+    /* interrupt moderation (guest-visible) */
+    uint32_t rx_usecs;
+    uint32_t rx_frames;
+    uint32_t tx_usecs;
+    uint32_t tx_frames;
+    uint32_t irqs;
+    bool armed;
+    /* events since the last message */
+    uint32_t rx_pending;
+    uint32_t tx_pending;
+    bool evt_pending;
+    int64_t rx_first;
+    int64_t tx_first;
+    QEMUTimer *irq_timer;
+} MaiaQpair;
+
+typedef struct MaiaPort {
+    struct MaiaState *s;
+    unsigned index;
+
+    NICConf conf;
+    NICState *nic;
+    QEMUBH *tx_bh;
+    QEMUBH *rx_bh;
+    bool tx_blocked;            /* waiting for the backend's sent callback */
+    bool rx_stalled;            /* told the net layer we cannot receive */
+    uint8_t *txbuf;             /* gathered packet, MAIA_TX_MAX_PACKET */
+    uint8_t *segbuf;            /* one TSO segment */
+
+    /* registers */
+    uint32_t ctrl;
+    uint32_t max_frame;
+    uint32_t fec;
+    uint32_t lane_limit;
+    uint32_t int_cause;
+    uint32_t int_mask;
+    uint64_t evt_addr;
+    uint32_t evt_seq;
+    uint32_t rss_ctrl;
+    uint8_t rss_key[MAIA_RSS_KEY_SIZE];
+    uint8_t rss_indir[MAIA_RSS_INDIR_SIZE];
+    uint32_t mod_page;
+    uint64_t stats[MAIA_STAT_COUNT];
+    uint64_t fec_lane[MAIA_PORT_LANES_MAX][3];
+
+    /* link state */
+    uint32_t state;
+    uint32_t reason;
+    uint32_t lanes_active;
+    uint32_t speed;
+    uint32_t link_ups;
+    uint32_t link_downs;
+    uint32_t trainings;
+    uint32_t train_ticks;       /* ticks spent in TRAINING */
+    uint32_t train_seq;
+    uint32_t adv_lanes;         /* what our training frames offer */
+    bool overtemp;
+
+    /* faults (QOM port<p>-* properties and the DBG registers) */
+    uint32_t lane_kill;
+    bool fiber_pulled;
+    uint32_t dbg_lane_sel;
+    uint32_t ber[MAIA_PORT_LANES_MAX];  /* units of 1e-10 */
+    int32_t temp_base_mc;
+
+    /* derived from ber[] */
+    uint32_t err_lanes;         /* lanes lost to errors */
+    double p_unc[MAIA_PORT_LANES_MAX];   /* uncorrectable codeword */
+    double p_corr[MAIA_PORT_LANES_MAX];  /* corrected codeword */
+    double e_bits[MAIA_PORT_LANES_MAX];  /* corrected bits per codeword */
+    double fec_frac[MAIA_PORT_LANES_MAX][3];
+    double ln_survive_bit;      /* ln P(bit of a frame survives), active lanes */
+    bool ber_any;               /* some active lane has a BER */
+    uint64_t prng;
+
+    /* peer, from its training frames */
+    bool peer_seen;
+    int64_t peer_last;
+    uint64_t peer_serial;
+    uint32_t peer_port;
+    uint32_t peer_lanes;
+    uint32_t peer_nlanes;
+    uint32_t peer_rate;
+    uint32_t peer_fec;
+    uint32_t peer_flags;
+    uint16_t peer_txpwr[MAIA_PORT_LANES_MAX];
+
+    /* telemetry */
+    int32_t temp_mc;
+    uint64_t tick_bytes;        /* bytes moved since the last tick */
+
+    MaiaQpair qp[MAIA_PORT_QPAIRS];
+} MaiaPort;
+
+typedef struct MaiaLink {
+    MemoryRegion mmio;          /* 0x8000..0xffff of BAR0 */
+    /* properties */
+    NICPeers peers[MAIA_MAX_PORTS];
+    uint32_t lane_rate;         /* Mb/s */
+    /* state */
+    unsigned nports;
+    QEMUTimer *tick;
+    int64_t last_tick;
+    MaiaPort port[MAIA_MAX_PORTS];
+} MaiaLink;
+
+#define MAIA_LINK_PROPERTIES                                                \
+    DEFINE_PROP_NETDEV("netdev0", MaiaState, link.peers[0]),                \
+    DEFINE_PROP_NETDEV("netdev1", MaiaState, link.peers[1]),                \
+    DEFINE_PROP_NETDEV("netdev2", MaiaState, link.peers[2]),                \
+    DEFINE_PROP_NETDEV("netdev3", MaiaState, link.peers[3]),                \
+    DEFINE_PROP_UINT32("lane-rate", MaiaState, link.lane_rate,              \
+                       MAIA_LANE_RATE_DEFAULT)
+
+/* maia-link.c: called from maia.c */
+bool maia_link_realize(struct MaiaState *s, Error **errp);
+void maia_link_exit(struct MaiaState *s);
+void maia_link_reset(struct MaiaState *s);
+extern const VMStateDescription vmstate_maia_link;
+
+/* maia-link.c: services for the PHY part */
+void maia_port_link_event(MaiaPort *p);
+void maia_port_rx_flush(MaiaPort *p);
+uint32_t maia_port_lanes(MaiaPort *p);
+uint32_t maia_port_lane_rate(MaiaPort *p);
+uint64_t maia_port_serial(MaiaPort *p);
+bool maia_port_busmaster(MaiaPort *p);
+
+/* maia-link-phy.c */
+void maia_phy_init(MaiaPort *p);
+void maia_phy_realize(struct MaiaState *s);
+void maia_phy_reset(MaiaPort *p);
+void maia_phy_tick(MaiaPort *p, int64_t now, int64_t dt_ns);
+void maia_phy_evaluate(MaiaPort *p);
+bool maia_phy_rx_training(MaiaPort *p, const uint8_t *buf, size_t size);
+void maia_phy_send_training(MaiaPort *p);
+bool maia_phy_rx_corrupt(MaiaPort *p, size_t size);
+void maia_phy_update_ber(MaiaPort *p);
+uint32_t maia_phy_mod_read(MaiaPort *p, unsigned offset);
+uint64_t maia_phy_dbg_read(MaiaPort *p, hwaddr reg);
+void maia_phy_dbg_write(MaiaPort *p, hwaddr reg, uint32_t val);
+void maia_phy_post_load(MaiaPort *p);
+bool maia_phy_can_transmit(MaiaPort *p);
+
+#endif /* HW_MISC_MAIA_LINK_H */
