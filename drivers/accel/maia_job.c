@@ -639,9 +639,10 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 				   DMA_RESV_USAGE_WRITE);
 	args->seqno = atomic64_inc_return(&q->submitted);
 	trace_maia_job_submit(q->id, args->seqno, job->ib_va, job->ib_count);
+	/* Once pushed the job may complete and be freed: unlock first. */
+	drm_gem_unlock_reservations(job->bos, job->num_bos, &ticket);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&q->submit_lock);
-	drm_gem_unlock_reservations(job->bos, job->num_bos, &ticket);
 
 	if (out_sync) {
 		drm_syncobj_replace_fence(out_sync, finished);
