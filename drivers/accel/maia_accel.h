@@ -58,7 +58,8 @@ struct maia_ring {
  * @num_sched_high: entries in @sched_high
  * @files_lock: protects @files
  * @files: open files (struct maia_file.link), torn down on remove
- * @inject_hang: debugfs knob, the next job pushed hangs its queue
+ * @inject_hang_pid: debugfs knob: the next job submitted by this process
+ *                   id hangs its ring (0: off)
  * @jobs_timed_out: statistic
  */
 struct maia_accel {
@@ -75,7 +76,7 @@ struct maia_accel {
 	unsigned int num_sched_high;
 	struct mutex files_lock; /* files */
 	struct list_head files;
-	atomic_t inject_hang;
+	atomic_t inject_hang_pid;
 	atomic64_t jobs_timed_out;
 };
 
@@ -163,6 +164,7 @@ struct maia_queue {
  * @seq: ring sequence number
  * @ring_link: entry in maia_ring.pending
  * @start_ns: when the job was pushed
+ * @tgid: process that submitted the job (for fault injection)
  */
 struct maia_job {
 	struct drm_sched_job base;
@@ -179,6 +181,7 @@ struct maia_job {
 	u64 seq;
 	struct list_head ring_link;
 	u64 start_ns;
+	pid_t tgid;
 };
 
 /**
@@ -262,6 +265,6 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 int maia_sysfs_init(struct maia_accel *accel, struct device *dev);
 
 /* maia_debugfs.c */
-void maia_debugfs_init(struct drm_minor *minor);
+void maia_debugfs_init(struct maia_accel *accel);
 
 #endif /* MAIA_ACCEL_H */

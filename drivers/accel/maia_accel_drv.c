@@ -184,7 +184,6 @@ static const struct drm_driver maia_drm_driver = {
 	.gem_create_object = maia_gem_create_object,
 	.gem_prime_import = maia_gem_prime_import,
 	.gem_prime_import_sg_table = drm_gem_shmem_prime_import_sg_table,
-	.debugfs_init = maia_debugfs_init,
 	.ioctls = maia_ioctls,
 	.num_ioctls = ARRAY_SIZE(maia_ioctls),
 	.name = DRIVER_NAME,
@@ -223,6 +222,7 @@ static int maia_accel_probe(struct auxiliary_device *adev,
 	ret = drm_dev_register(&accel->drm, 0);
 	if (ret)
 		goto err_rings;
+	maia_debugfs_init(accel);
 	return 0;
 
 err_rings:

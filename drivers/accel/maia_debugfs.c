@@ -62,13 +62,19 @@ static const struct drm_debugfs_info maia_debugfs_list[] = {
 	{ "mmu_faults", maia_faults_show, 0 },
 };
 
-void maia_debugfs_init(struct drm_minor *minor)
+/*
+ * Accel devices get /sys/kernel/debug/accel/<device>/ from the DRM core but
+ * no debugfs_init callback: fill it after registration.
+ */
+void maia_debugfs_init(struct maia_accel *accel)
 {
-	struct maia_accel *accel = to_maia_accel(minor->dev);
-
-	drm_debugfs_add_files(minor->dev, maia_debugfs_list,
+	drm_debugfs_add_files(&accel->drm, maia_debugfs_list,
 			      ARRAY_SIZE(maia_debugfs_list));
-	/* Writing 1 makes the next job pushed to any ring hang that ring. */
-	debugfs_create_atomic_t("inject_hang", 0600, minor->debugfs_root,
-				&accel->inject_hang);
+	/*
+	 * Write a process id: the next job that process submits hangs its
+	 * ring (the device stops the ring until it is reset), exercising the
+	 * timeout, devcoredump and ring-reset path.
+	 */
+	debugfs_create_atomic_t("inject_hang_pid", 0600, accel->drm.debugfs_root,
+				&accel->inject_hang_pid);
 }

@@ -154,6 +154,13 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 	struct maia_hwq_job hw;
 	unsigned long flags;
 
+	/*
+	 * Called again by drm_sched_resubmit_jobs() after a ring reset: the
+	 * job is already back in the ring (or failed), its fence stands.
+	 */
+	if (job->hw_fence_armed)
+		return dma_fence_get(job->hw_fence);
+
 	spin_lock_irqsave(&ring->lock, flags);
 	job->seq = ++ring->next_seq;
 	dma_fence_init(job->hw_fence, &maia_hw_fence_ops, &ring->lock,
@@ -163,7 +170,8 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 	job->ring = ring;
 	list_add_tail(&job->ring_link, &ring->pending);
 	trace_maia_job_run(maia_hwq_index(ring->hwq), job->seq, job->asid);
-	if (atomic_xchg(&ring->accel->inject_hang, 0))
+	if (atomic_cmpxchg(&ring->accel->inject_hang_pid, job->tgid, 0) ==
+	    job->tgid)
 		maia_hwq_inject_hang(ring->hwq);
 	hw.ib_addr = job->ib_va;
 	hw.ib_count = job->ib_count;
@@ -238,6 +246,12 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 
+	/*
+	 * drm_sched_stop() detached every unfinished job from its hardware
+	 * fence; reattach them (run_job returns the existing fences) so that
+	 * only the hung job fails.
+	 */
+	drm_sched_resubmit_jobs(&ring->sched);
 	drm_sched_start(&ring->sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
@@ -588,6 +602,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	job->mfile = mfile;
 	job->ib_va = args->ib_va;
 	job->ib_count = args->ib_count;
+	job->tgid = task_tgid_nr(current);
 
 	mutex_lock(&mfile->vm_lock);
 	ret = mfile->as ? 0 : -ENODEV;
