@@ -242,4 +242,83 @@ TEST_F_TIMEOUT(recovery, mmu_fault, 120)
 	EXPECT_EQ(0, copy_round(&self->env, 11));
 }
 
+FIXTURE(busy) {
+	unsigned int index;
+};
+
+FIXTURE_SETUP(busy)
+{
+	ASSERT_GT(maia_device_indices(&self->index, 1), 0);
+}
+
+FIXTURE_TEARDOWN(busy)
+{
+}
+
+/*
+ * Unloading and unbinding while jobs run: the modules refuse to go while a
+ * file is open; unbinding the device fails the jobs with an error (never a
+ * hang or a crash); the old file gets -ENODEV; rebinding brings a working
+ * device back.
+ */
+TEST_F_TIMEOUT(busy, unload_and_unbind_while_busy, 180)
+{
+	struct maia_bo *sem, *a;
+	struct maia_fence *blocked, *gemm;
+	struct maia_gemm_desc g = { 0 };
+	struct maia_cmdbuf *cb, *cb2;
+	struct maia_queue *q, *q2;
+	struct maia_device *dev;
+	struct maia_info info;
+	struct job_env e;
+	int ret, i;
+
+	ASSERT_EQ(0, maia_open_index(self->index, &dev));
+	ASSERT_EQ(0, maia_get_info(dev, &info));
+	ASSERT_EQ(0, maia_queue_create(dev, MAIA_PRIORITY_NORMAL, &q));
+	ASSERT_EQ(0, maia_queue_create(dev, MAIA_PRIORITY_NORMAL, &q2));
+	ASSERT_EQ(0, maia_bo_create_bound(dev, 4096, 0, &sem));
+	ASSERT_EQ(0, maia_bo_create_bound(dev, 256 * 256 * 4, MAIA_BO_HBM, &a));
+	ASSERT_EQ(0, maia_cmdbuf_create(dev, 1, &cb));
+	ASSERT_EQ(0, maia_cmdbuf_create(dev, 8, &cb2));
+	/* A job that waits for a semaphore nobody will ever write. */
+	ASSERT_EQ(0, maia_cmd_wait(cb, maia_bo_va(sem), 1));
+	ASSERT_EQ(0, maia_submit(q, cb, NULL, 0, NULL, 0, &blocked));
+	g.dtype = MAIA_TYPE_FP32;
+	g.m = g.n = g.k = 256;
+	g.a = g.b = g.c = maia_bo_va(a);
+	g.alpha = 1.0f;
+	for (i = 0; i < 8; i++)
+		ASSERT_EQ(0, maia_cmd_gemm(cb2, &g));
+	ASSERT_EQ(0, maia_submit(q2, cb2, NULL, 0, NULL, 0, &gemm));
+
+	EXPECT_EQ(-EWOULDBLOCK, maia_module_unload("maia_accel"));
+	EXPECT_EQ(-EWOULDBLOCK, maia_module_unload("maia_core"));
+	EXPECT_EQ(-ETIME, maia_fence_wait(blocked, 0));
+
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/maia_core/unbind",
+				 info.pci_address));
+	ret = maia_fence_wait(blocked, 60 * SEC);
+	EXPECT_TRUE(ret < 0 && ret != -ETIME) TH_LOG("blocked job: %d", ret);
+	ret = maia_fence_wait(gemm, 60 * SEC);
+	EXPECT_NE(-ETIME, ret);
+	EXPECT_EQ(-ENODEV, maia_get_info(dev, &info));
+	maia_fence_destroy(blocked);
+	maia_fence_destroy(gemm);
+	maia_cmdbuf_destroy(cb);
+	maia_cmdbuf_destroy(cb2);
+	maia_bo_destroy(sem);
+	maia_bo_destroy(a);
+	maia_queue_destroy(q);
+	maia_queue_destroy(q2);
+	maia_close(dev);
+
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/drivers/maia_core/bind",
+				 info.pci_address));
+	ASSERT_GT(maia_device_indices(&self->index, 1), 0);
+	ASSERT_EQ(0, env_open(&e, self->index));
+	EXPECT_EQ(0, copy_round(&e, 5));
+	env_close(&e);
+}
+
 TEST_HARNESS_MAIN
