@@ -27,6 +27,7 @@
 
 #include "qemu/thread.h"
 #include "exec/memory.h"
+#include "system/dma.h"
 #include "maia.h"
 #include "maia_cmd.h"
 

@@ -31,6 +31,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <math.h>
 #include "qemu/log.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
@@ -786,7 +787,7 @@ static void mod_page00(MaiaPort *p, uint8_t *m)
     put_str(m, 148, 16, buf);
     put_str(m, 164, 2, "A0");
     snprintf(buf, sizeof(buf), "ML%012" PRIX64 "P%u",
-             maia_port_serial(p) & 0xffffffffffffULL, p->index);
+             (uint64_t)(maia_port_serial(p) & 0xffffffffffffULL), p->index);
     put_str(m, 166, 16, buf);
     put_str(m, 182, 8, "261122");
     put_str(m, 190, 10, "");

@@ -241,6 +241,41 @@ static void maia_count_frame(MaiaPort *p, const uint8_t *buf, size_t len,
 
 /* Packet parsing, checksums, RSS ------------------------------------------ */
 
+/*
+ * Ones' complement sum of @len bytes taken as big-endian 16-bit words,
+ * folded to 16 bits: the same value as net_checksum_add() (which works a
+ * byte at a time and was a third of the main loop's time), 8 bytes a step.
+ */
+static uint32_t maia_csum(const uint8_t *buf, size_t len)
+{
+    uint64_t sum = 0, w;
+    size_t i;
+
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, buf + i, 8);
+        sum += w;
+        sum += sum < w;
+    }
+    if (i < len) {
+        w = 0;
+        memcpy(&w, buf + i, len - i);
+#if HOST_BIG_ENDIAN
+        w <<= 8 * (8 - (len - i));
+#endif
+        sum += w;
+        sum += sum < w;
+    }
+    sum = (sum & 0xffffffffu) + (sum >> 32);
+    sum = (sum & 0xffffffffu) + (sum >> 32);
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+#if HOST_BIG_ENDIAN
+    return sum;
+#else
+    return bswap16(sum);
+#endif
+}
+
 typedef struct MaiaPkt {
     unsigned l3;
     unsigned l4;
@@ -278,7 +313,7 @@ static void maia_parse(const uint8_t *buf, size_t size, MaiaPkt *pk)
         pk->frag = lduw_be_p(buf + pk->l3 + 6) & 0x3fff;
         pk->l4 = pk->l3 + ihl;
         pk->l4_len = tot - ihl;
-        pk->ip_csum_bad = net_raw_checksum((uint8_t *)buf + pk->l3, ihl) != 0;
+        pk->ip_csum_bad = net_checksum_finish(maia_csum(buf + pk->l3, ihl)) != 0;
     } else if (type == ETHTYPE_IPV6 && size >= pk->l3 + 40 &&
                (buf[pk->l3] >> 4) == 6) {
         tot = lduw_be_p(buf + pk->l3 + 4);
@@ -299,9 +334,9 @@ static uint32_t maia_pseudo_sum(const uint8_t *buf, const MaiaPkt *pk,
     uint32_t sum;
 
     if (pk->ipver == 4) {
-        sum = net_checksum_add(8, (uint8_t *)buf + pk->l3 + 12);
+        sum = maia_csum(buf + pk->l3 + 12, 8);
     } else {
-        sum = net_checksum_add(32, (uint8_t *)buf + pk->l3 + 8);
+        sum = maia_csum(buf + pk->l3 + 8, 32);
     }
     return sum + pk->proto + l4_len;
 }
@@ -332,7 +367,7 @@ static uint32_t maia_rx_csum(const uint8_t *buf, const MaiaPkt *pk)
         return 0;
     }
     sum = maia_pseudo_sum(buf, pk, pk->l4_len) +
-          net_checksum_add(pk->l4_len, (uint8_t *)buf + pk->l4);
+          maia_csum(buf + pk->l4, pk->l4_len);
     return net_checksum_finish(sum) ? MAIA_RXD_CSUM_BAD : MAIA_RXD_CSUM_OK;
 }
 
@@ -671,7 +706,7 @@ static bool maia_tx_csum(uint8_t *buf, size_t len, unsigned start,
     if (start >= len || start + off + 2 > len) {
         return false;
     }
-    sum = net_checksum_add(len - start, buf + start);
+    sum = maia_csum(buf + start, len - start);
     stw_be_p(buf + start + off, net_checksum_finish_nozero(sum));
     return true;
 }
@@ -719,7 +754,8 @@ static bool maia_tx_tso(MaiaPort *p, uint8_t *pkt, size_t len,
             stw_be_p(seg + l3 + 2, hdr - l3 + seglen);
             stw_be_p(seg + l3 + 4, (uint16_t)(id + i));
             stw_be_p(seg + l3 + 10, 0);
-            stw_be_p(seg + l3 + 10, net_raw_checksum(seg + l3, ihl));
+            stw_be_p(seg + l3 + 10,
+                     net_checksum_finish(maia_csum(seg + l3, ihl)));
         } else {
             stw_be_p(seg + l3 + 4, hdr - l3 - 40 + seglen);
         }
@@ -734,7 +770,7 @@ static bool maia_tx_tso(MaiaPort *p, uint8_t *pkt, size_t len,
         tcplen = hdr - l4 + seglen;
         stw_be_p(seg + l4 + 16, 0);
         sum = maia_pseudo_sum(seg, &pk, tcplen) +
-              net_checksum_add(tcplen, seg + l4);
+              maia_csum(seg + l4, tcplen);
         stw_be_p(seg + l4 + 16, net_checksum_finish(sum));
         STAT(p, TX_TSO_SEGS)++;
         maia_tx_wire(p, seg, hdr + seglen);

@@ -33,6 +33,7 @@
 #include "migration/vmstate.h"
 #include "trace.h"
 #include "maia.h"
+#include "maia-engine.h"
 
 /* Devices realized so far in this process: part of a derived serial. */
 static unsigned maia_instances;
@@ -112,6 +113,7 @@ static void maia_soft_reset(MaiaState *s)
     PCIDevice *pdev = PCI_DEVICE(s);
     unsigned v;
 
+    maia_engine_reset(s, "register");   /* quiesces the queue workers */
     maia_reset_regs(s);
     maia_link_reset(s);
     /* No cause is pending after a reset: drop messages held by masks. */
@@ -127,6 +129,7 @@ static void maia_qdev_reset(DeviceState *dev)
 {
     MaiaState *s = MAIA(dev);
 
+    maia_engine_reset(s, "device");
     maia_reset_regs(s);
     maia_link_reset(s);
     trace_maia_reset("device", s->reset_count);
@@ -146,6 +149,12 @@ static uint64_t maia_mmio_read(void *opaque, hwaddr addr, unsigned size)
 {
     MaiaState *s = opaque;
     uint32_t val;
+
+    if (addr >= MAIA_ENGINE_MMIO_START && addr < MAIA_ENGINE_MMIO_END) {
+        val = maia_engine_mmio_read(s, addr);
+        trace_maia_mmio_read(addr, val, size);
+        return val;
+    }
 
     switch (addr) {
     case MAIA_REG_ID:
@@ -209,6 +218,11 @@ static void maia_mmio_write(void *opaque, hwaddr addr, uint64_t val64,
     uint32_t val = val64;
 
     trace_maia_mmio_write(addr, val64, size);
+
+    if (addr >= MAIA_ENGINE_MMIO_START && addr < MAIA_ENGINE_MMIO_END) {
+        maia_engine_mmio_write(s, addr, val);
+        return;
+    }
 
     switch (addr) {
     case MAIA_REG_SCRATCH:
@@ -360,6 +374,7 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
         msix_uninit_exclusive_bar(pdev);
         goto err_pcie;
     }
+    maia_engine_realize(s, errp);       /* cannot fail */
 
     s->reset_count = 0;
     maia_reset_regs(s);
@@ -377,6 +392,7 @@ err_pcie:
 
 static void maia_exit(PCIDevice *pdev)
 {
+    maia_engine_exit(MAIA(pdev));
     maia_link_exit(MAIA(pdev));
     msix_uninit_exclusive_bar(pdev);
     if (pci_is_express(pdev)) {
@@ -430,6 +446,7 @@ static const VMStateDescription vmstate_maia = {
     },
     .subsections = (const VMStateDescription * const []) {
         &vmstate_maia_link,
+        &vmstate_maia_engine,
         NULL
     },
 };

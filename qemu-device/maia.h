@@ -63,6 +63,8 @@ struct MaiaState {
     MaiaRegs regs;
 
     MaiaLink link;              /* optical ports, maia-link.c */
+
+    struct MaiaEngine *engine;  /* queues, engine, MMU: maia-engine.c */
 };
 
 /* Class with the parent's DeviceClass::realize kept for the wrapper. */

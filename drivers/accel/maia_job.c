@@ -142,6 +142,16 @@ static void maia_ring_done(void *data)
 		}
 		maia_job_retire_locked(job);
 	}
+	/*
+	 * A descriptor the device could not even fetch stays at HEAD, so
+	 * resuming would fail again: recover through the timeout path, which
+	 * resets the ring and fails the oldest job.
+	 */
+	if (resume && c.status == MAIA_JOB_DMA_ERROR &&
+	    c.err_index == MAIA_COMPL_ERR_DESCRIPTOR) {
+		drm_sched_fault(&ring->sched);
+		resume = false;
+	}
 	if (resume)
 		maia_hwq_resume(ring->hwq);
 	spin_unlock_irqrestore(&ring->lock, flags);

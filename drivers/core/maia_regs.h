@@ -141,6 +141,7 @@
 #define MAIA_COMPL_SEQ			0x00	/* u64 last job completed */
 #define MAIA_COMPL_STATUS		0x08	/* u32 MAIA_JOB_* of that job */
 #define MAIA_COMPL_ERR_INDEX		0x0c	/* u32 failing command index */
+#define  MAIA_COMPL_ERR_DESCRIPTOR	0xffffffffu	/* the descriptor itself */
 #define MAIA_COMPL_ERR_ADDR		0x10	/* u64 faulting VA, if any */
 #define MAIA_COMPL_TIMESTAMP		0x18	/* u64 device ns at completion */
 #define MAIA_COMPL_SIZE			32
