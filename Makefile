@@ -48,6 +48,10 @@ check: all
 demo: all
 	$(REPO)/scripts/vm-run --name demo -- $(REPO)/scripts/demo.sh
 
+# Side-by-side benchmarks in one VM; tables and JSON in build/bench/.
+bench: all
+	$(REPO)/scripts/bench.sh
+
 checkpatch: kernel-source
 	perl $(KSRC)/scripts/checkpatch.pl --no-tree --strict --terse -f \
 		$(shell find drivers uapi -name '*.[ch]')

@@ -19,7 +19,7 @@ usage() {
 usage: scripts/bench.sh [--quick] [--only accel|link] [--timeout SECS]
   --quick         fewer iterations and shorter network runs
   --only MODE     run only "maia-bench accel" or only "maia-bench link"
-  --timeout SECS  kill the VM after SECS (default 1800)
+  --timeout SECS  kill the VM after SECS (default 1200)
 Results: build/bench/{accel,link}.{txt,json}; VM console: build/vm/bench/.
 USAGE
 }
@@ -65,7 +65,7 @@ if [ "${1:-}" = --guest ]; then
 fi
 
 # ---- on the host -------------------------------------------------------
-quick=() only=() timeout=1800
+quick=() only=() timeout=1200
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=(--quick); shift ;;
@@ -105,11 +105,12 @@ cmd=("$repo/scripts/vm-run" "${vm[@]}" -- "$repo/scripts/bench.sh" --guest
 
 mkdir -p "$out"
 rm -f "$out"/accel.txt "$out"/accel.json "$out"/link.txt "$out"/link.json
+repro=$(printf '%q ' scripts/bench.sh "${quick[@]}" "${only[@]}")
+full=$(printf '%q ' "${cmd[@]}")
 {
-	echo "# reproduce with: scripts/bench.sh ${quick[*]} ${only[*]}"
+	echo "# reproduce with: ${repro% }"
 	echo "# which runs:"
-	printf '%q ' "${cmd[@]}"
-	echo
+	echo "${full% }"
 } | tee "$out/command.txt"
 echo
 

@@ -199,7 +199,8 @@ TEST_F_TIMEOUT(recovery, injected_hang, 180)
 	ASSERT_EQ(0, maia_queue_state(self->env.q, &st));
 	EXPECT_EQ(MAIA_QUEUE_ERROR, st.state);
 	EXPECT_EQ(-ETIMEDOUT, st.last_error);
-	EXPECT_EQ(timeouts + 1, accel_attr(self->index, "jobs_timed_out"));
+	/* At least ours: a job abandoned by an earlier test may add one. */
+	EXPECT_LE(timeouts + 1, accel_attr(self->index, "jobs_timed_out"));
 	EXPECT_TRUE(take_coredump());
 
 	/* Same queue, next job: works. */

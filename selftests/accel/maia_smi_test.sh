@@ -11,8 +11,8 @@ ktap_print_header
 ktap_set_plan 4
 
 out=$("$smi")
-[ $? = 0 ] && [ "$(echo "$out" | grep -c 0x4d414941)" = "$count" ] &&
-	[ "$(echo "$out" | grep -cE '^ *[0-9]+ ')" = "$count" ]
+[ $? = 0 ] && [ "$(echo "$out" | grep -cE '^ *[0-9]+ .*0x4d414941')" = "$count" ] &&
+	[ "$(echo "$out" | grep -cE '^ *[0-9]+ +[0-9.]+ [KMG]?i?B ')" = "$count" ]
 result "table lists $count devices" $?
 
 "$smi" --json > /tmp/smi.json && python3 - "$count" <<'PY'
@@ -21,6 +21,9 @@ devs = json.load(open("/tmp/smi.json"))
 assert len(devs) == int(sys.argv[1]), devs
 for d in devs:
     assert d["hbm_size_bytes"] > 0 and d["uapi_version"].startswith("1."), d
+    u = d["usage"]
+    assert u["temperature_mc"] > 0 and u["power_mw"] > 0, u
+    assert 0 <= u["engine_utilization_pct"] <= 100 and u["hbm_used_bytes"] >= 0, u
 PY
 result "json is valid and complete" $?
 

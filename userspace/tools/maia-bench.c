@@ -2,7 +2,7 @@
 /*
  * maia-bench: benchmarks of a Maia accelerator, each printed as a ratio
  * against the nearest peer measured side by side in the same machine (in
- * practice the same QEMU VM, so emulation cost largely cancels out).
+ * practice the same QEMU VM, see scripts/bench.sh).
  *
  *   maia-bench accel [options]   job latency and rate vs an NVMe drive,
  *                                COPY vs memcpy, GEMM vs OpenBLAS (1 thread)
@@ -17,6 +17,9 @@
  *   -j, --json         print JSON instead of the table
  *   -o, --json-file F  also write the JSON to F
  *   -h, --help
+ *
+ * The maia side and its peer take turns (rounds of latency, rate and
+ * network tests), so that a change in the load of the host hits both alike.
  *
  * Benchmarks are not tests: nothing asserts on time. Every device result is
  * checked (COPY bytes, GEMM elements against the CPU), so a broken engine
@@ -209,13 +212,6 @@ static void meas_fail(struct meas *m, enum meas_state state,
 	va_start(ap, format);
 	vsnprintf(m->why, sizeof(m->why), format, ap);
 	va_end(ap);
-}
-
-static void meas_copy_fail(struct meas *dst, const struct meas *src)
-{
-	*dst = *src;
-	if (dst->state == M_OK)
-		dst->state = M_ERR;
 }
 
 enum goal_kind { GOAL_NONE, GOAL_LE, GOAL_GE };
@@ -548,41 +544,51 @@ static int job_run(struct maia_queue *q, struct maia_cmdbuf *cb,
 	return ret;
 }
 
-/* A queue and a command buffer holding one NOP. */
+/*
+ * A queue and command buffers holding one NOP each. A submission waits for
+ * the earlier ones of the same command buffer (libmaia lists its object), so
+ * keeping jobs in flight takes one command buffer per job.
+ */
 struct nop_job {
 	struct maia_queue *q;
-	struct maia_cmdbuf *cb;
+	struct maia_cmdbuf *cb[MAX_DEPTH];
+	unsigned int n_cb;
 };
 
 static void nop_job_fini(struct nop_job *n)
 {
-	maia_cmdbuf_destroy(n->cb);
+	for (unsigned int i = 0; i < n->n_cb; i++)
+		maia_cmdbuf_destroy(n->cb[i]);
 	maia_queue_destroy(n->q);
-	n->cb = NULL;
+	n->n_cb = 0;
 	n->q = NULL;
 }
 
-static int nop_job_init(struct accel *ac, struct nop_job *n, char *why,
-			size_t why_size)
+static int nop_job_init(struct accel *ac, struct nop_job *n,
+			unsigned int n_cb, char *why, size_t why_size)
 {
 	int ret;
 
 	n->q = NULL;
-	n->cb = NULL;
+	n->n_cb = 0;
 	ret = maia_queue_create(ac->dev, MAIA_PRIORITY_NORMAL, &n->q);
 	if (ret) {
 		fmt(why, why_size, "maia_queue_create: %s", maia_strerror(ret));
 		return ret;
 	}
-	ret = maia_cmdbuf_create(ac->dev, 1, &n->cb);
-	if (ret) {
-		fmt(why, why_size, "maia_cmdbuf_create: %s", maia_strerror(ret));
-		goto fail;
-	}
-	ret = maia_cmd_nop(n->cb);
-	if (ret) {
-		fmt(why, why_size, "maia_cmd_nop: %s", maia_strerror(ret));
-		goto fail;
+	for (; n->n_cb < n_cb; n->n_cb++) {
+		ret = maia_cmdbuf_create(ac->dev, 1, &n->cb[n->n_cb]);
+		if (ret) {
+			fmt(why, why_size, "maia_cmdbuf_create: %s",
+			    maia_strerror(ret));
+			goto fail;
+		}
+		ret = maia_cmd_nop(n->cb[n->n_cb]);
+		if (ret) {
+			fmt(why, why_size, "maia_cmd_nop: %s", maia_strerror(ret));
+			n->n_cb++;
+			goto fail;
+		}
 	}
 	return 0;
 fail:
@@ -603,59 +609,78 @@ static void accel_probe(struct accel *ac)
 	if (ac->why[0])
 		return;
 	progress("probing the engine with one NOP job");
-	if (nop_job_init(ac, &n, why, sizeof(why))) {
+	if (nop_job_init(ac, &n, 1, why, sizeof(why))) {
 		fmt(ac->why, sizeof(ac->why), "engine probe: %s", why);
 		return;
 	}
-	if (job_run(n.q, n.cb, NULL, 0, why, sizeof(why)))
+	if (job_run(n.q, n.cb[0], NULL, 0, why, sizeof(why)))
 		fmt(ac->why, sizeof(ac->why), "engine probe (one NOP job): %s",
 		    why);
 	nop_job_fini(&n);
 }
 
-/* Round trips of single NOP jobs: latency (us) and QD1 rate (jobs/s). */
-static void maia_nop_qd1(struct accel *ac, int warm, int runs,
-			 struct meas *lat_med, struct meas *lat_mean,
-			 struct meas *rate)
+/*
+ * Latency samples and rates gathered over several rounds in which the maia
+ * side and its peer take turns, so that a change in the load of the host
+ * (other VMs, TCG threads) hits both alike.
+ */
+struct lat_set {
+	double *v;		/* seconds per operation */
+	int n;
+	double wall;		/* seconds spent in the timed loops */
+	enum meas_state state;	/* M_OK until something fails */
+	char why[256];
+};
+
+struct rate_set {
+	double ops, wall;
+	enum meas_state state;
+	char why[256];
+};
+
+static void lat_finish(struct lat_set *s, struct meas *med, struct meas *avg,
+		       struct meas *rate)
 {
-	struct nop_job n;
-	double *lat, start, t0;
-	char why[200];
+	if (s->state != M_OK || s->n == 0) {
+		meas_fail(med, s->state == M_OK ? M_ERR : s->state, "%s",
+			  s->why[0] ? s->why : "nothing measured");
+		*avg = *rate = *med;
+		return;
+	}
+	meas_ok(rate, s->n / s->wall);
+	meas_ok(avg, mean(s->v, s->n) * 1e6);
+	meas_ok(med, median(s->v, s->n) * 1e6);
+}
+
+static void rate_finish(const struct rate_set *s, struct meas *rate)
+{
+	if (s->state != M_OK || s->wall <= 0)
+		meas_fail(rate, s->state == M_OK ? M_ERR : s->state, "%s",
+			  s->why[0] ? s->why : "nothing measured");
+	else
+		meas_ok(rate, s->ops / s->wall);
+}
+
+/* @runs NOP round trips (submit one job, wait for its fence). */
+static void maia_lat_round(struct nop_job *n, int warm, int runs,
+			   struct lat_set *s)
+{
+	double start, t0;
 	int ret = 0;
 
-	if (ac->why[0]) {
-		meas_fail(lat_med, M_ERR, "%s", ac->why);
-		meas_copy_fail(lat_mean, lat_med);
-		meas_copy_fail(rate, lat_med);
+	if (s->state != M_OK)
 		return;
-	}
-	lat = calloc(runs, sizeof(*lat));
-	if (!lat || nop_job_init(ac, &n, why, sizeof(why))) {
-		meas_fail(lat_med, M_ERR, "%s", lat ? why : "out of memory");
-		meas_copy_fail(lat_mean, lat_med);
-		meas_copy_fail(rate, lat_med);
-		free(lat);
-		return;
-	}
 	for (int i = 0; i < warm && !ret; i++)
-		ret = job_run(n.q, n.cb, NULL, 0, why, sizeof(why));
+		ret = job_run(n->q, n->cb[0], NULL, 0, s->why, sizeof(s->why));
 	start = now_s();
 	for (int i = 0; i < runs && !ret; i++) {
 		t0 = now_s();
-		ret = job_run(n.q, n.cb, NULL, 0, why, sizeof(why));
-		lat[i] = now_s() - t0;
+		ret = job_run(n->q, n->cb[0], NULL, 0, s->why, sizeof(s->why));
+		s->v[s->n++] = now_s() - t0;
 	}
-	if (ret) {
-		meas_fail(lat_med, M_ERR, "%s", why);
-		meas_copy_fail(lat_mean, lat_med);
-		meas_copy_fail(rate, lat_med);
-	} else {
-		meas_ok(rate, runs / (now_s() - start));
-		meas_ok(lat_mean, mean(lat, runs) * 1e6);
-		meas_ok(lat_med, median(lat, runs) * 1e6);
-	}
-	nop_job_fini(&n);
-	free(lat);
+	s->wall += now_s() - start;
+	if (ret)
+		s->state = M_ERR;
 }
 
 /* @jobs NOP jobs with @depth in flight: submit ahead, wait for the oldest. */
@@ -668,8 +693,8 @@ static int nop_pipeline(struct nop_job *n, unsigned int depth,
 
 	while (done < jobs) {
 		while (submitted < jobs && submitted - done < depth) {
-			ret = maia_submit(n->q, n->cb, NULL, 0, NULL, 0,
-					  &ring[submitted % depth]);
+			ret = maia_submit(n->q, n->cb[submitted % depth], NULL,
+					  0, NULL, 0, &ring[submitted % depth]);
 			if (ret) {
 				ring[submitted % depth] = NULL;
 				job_error(why, why_size, "maia_submit", ret);
@@ -694,31 +719,24 @@ drain:
 	return ret;
 }
 
-static void maia_nop_qd(struct accel *ac, unsigned int depth,
-			unsigned int jobs, struct meas *rate)
+static void maia_qd_round(struct nop_job *n, unsigned int depth,
+			  unsigned int jobs, bool warm, struct rate_set *s)
 {
-	struct nop_job n;
-	char why[200];
 	double t0;
 
-	if (ac->why[0]) {
-		meas_fail(rate, M_ERR, "%s", ac->why);
+	if (s->state != M_OK)
+		return;
+	if (warm && nop_pipeline(n, depth, depth * 4, s->why, sizeof(s->why))) {
+		s->state = M_ERR;
 		return;
 	}
-	if (nop_job_init(ac, &n, why, sizeof(why))) {
-		meas_fail(rate, M_ERR, "%s", why);
+	t0 = now_s();
+	if (nop_pipeline(n, depth, jobs, s->why, sizeof(s->why))) {
+		s->state = M_ERR;
 		return;
 	}
-	if (nop_pipeline(&n, depth, depth * 4, why, sizeof(why))) {
-		meas_fail(rate, M_ERR, "%s", why);
-	} else {
-		t0 = now_s();
-		if (nop_pipeline(&n, depth, jobs, why, sizeof(why)))
-			meas_fail(rate, M_ERR, "%s", why);
-		else
-			meas_ok(rate, jobs / (now_s() - t0));
-	}
-	nop_job_fini(&n);
+	s->wall += now_s() - t0;
+	s->ops += jobs;
 }
 
 /* 64-bit words that depend on their offset: misplaced blocks show. */
@@ -897,6 +915,8 @@ struct nvme {
 	char path[PATH_MAX];
 	uint64_t blocks;	/* of IO_SIZE */
 	void *buf;		/* MAX_DEPTH * IO_SIZE, aligned */
+	aio_context_t aio;	/* 0 until the first QD round */
+	uint64_t next;		/* next block index to read */
 	char why[256];		/* why there is no peer, "" if there is */
 };
 
@@ -946,6 +966,8 @@ static void nvme_open(const char *path, struct nvme *nv)
 
 static void nvme_close(struct nvme *nv)
 {
+	if (nv->aio)
+		syscall(SYS_io_destroy, nv->aio);
 	if (nv->fd >= 0)
 		close(nv->fd);
 	free(nv->buf);
@@ -957,56 +979,38 @@ static off_t nvme_offset(const struct nvme *nv, uint64_t i)
 	return (off_t)((i * 2654435761ULL) % nv->blocks * IO_SIZE);
 }
 
-static void nvme_qd1(struct nvme *nv, int warm, int runs, struct meas *lat_med,
-		     struct meas *lat_mean, struct meas *rate)
+/* @runs synchronous 4 KiB O_DIRECT reads. */
+static void nvme_lat_round(struct nvme *nv, int warm, int runs,
+			   struct lat_set *s)
 {
-	double *lat, start, t0;
-	ssize_t got;
-	int i;
+	double start, t0;
+	ssize_t got = IO_SIZE;
 
-	if (nv->why[0]) {
-		meas_fail(lat_med, M_NA, "%s", nv->why);
-		*lat_mean = *rate = *lat_med;
+	if (s->state != M_OK)
 		return;
-	}
-	lat = calloc(runs, sizeof(*lat));
-	if (!lat) {
-		meas_fail(lat_med, M_ERR, "out of memory");
-		meas_copy_fail(lat_mean, lat_med);
-		meas_copy_fail(rate, lat_med);
-		return;
-	}
 	errno = 0;
-	for (i = 0; i < warm; i++)
-		if (pread(nv->fd, nv->buf, IO_SIZE, nvme_offset(nv, i)) != IO_SIZE)
-			goto fail;
+	for (int i = 0; i < warm && got == IO_SIZE; i++)
+		got = pread(nv->fd, nv->buf, IO_SIZE, nvme_offset(nv, nv->next++));
 	start = now_s();
-	for (i = 0; i < runs; i++) {
+	for (int i = 0; i < runs && got == IO_SIZE; i++) {
 		t0 = now_s();
-		got = pread(nv->fd, nv->buf, IO_SIZE, nvme_offset(nv, i));
-		lat[i] = now_s() - t0;
-		if (got != IO_SIZE)
-			goto fail;
+		got = pread(nv->fd, nv->buf, IO_SIZE, nvme_offset(nv, nv->next++));
+		s->v[s->n++] = now_s() - t0;
 	}
-	meas_ok(rate, runs / (now_s() - start));
-	meas_ok(lat_mean, mean(lat, runs) * 1e6);
-	meas_ok(lat_med, median(lat, runs) * 1e6);
-	free(lat);
-	return;
-fail:
-	meas_fail(lat_med, M_ERR, "%s: pread: %s", nv->path,
-		  errno ? strerror(errno) : "short read");
-	meas_copy_fail(lat_mean, lat_med);
-	meas_copy_fail(rate, lat_med);
-	free(lat);
+	s->wall += now_s() - start;
+	if (got != IO_SIZE) {
+		s->state = M_ERR;
+		fmt(s->why, sizeof(s->why), "%s: pread: %s", nv->path,
+		    got < 0 ? strerror(errno) : "short read");
+	}
 }
 
 /*
  * Linux AIO with raw system calls (no libaio): keep @depth reads of 4 KiB
  * in flight until @ops have completed. Returns 0 or a message in @why.
  */
-static int nvme_aio_run(struct nvme *nv, aio_context_t ctx, unsigned int depth,
-			unsigned int ops, char *why, size_t why_size)
+static int nvme_aio_run(struct nvme *nv, unsigned int depth, unsigned int ops,
+			char *why, size_t why_size)
 {
 	struct iocb cbs[MAX_DEPTH], *ptrs[MAX_DEPTH];
 	struct io_event ev[MAX_DEPTH];
@@ -1020,12 +1024,14 @@ static int nvme_aio_run(struct nvme *nv, aio_context_t ctx, unsigned int depth,
 		cbs[k].aio_fildes = (uint32_t)nv->fd;
 		cbs[k].aio_buf = (uint64_t)(uintptr_t)((char *)nv->buf + k * IO_SIZE);
 		cbs[k].aio_nbytes = IO_SIZE;
-		cbs[k].aio_offset = nvme_offset(nv, submitted++);
+		cbs[k].aio_offset = nvme_offset(nv, nv->next++);
+		submitted++;
 		ptrs[n++] = &cbs[k];
 	}
 	while (done < ops) {
 		for (k = 0; k < n; k += (unsigned int)sent) {
-			sent = syscall(SYS_io_submit, ctx, (long)(n - k), ptrs + k);
+			sent = syscall(SYS_io_submit, nv->aio, (long)(n - k),
+				       ptrs + k);
 			if (sent <= 0) {
 				fmt(why, why_size, "%s: io_submit: %s", nv->path,
 				    sent ? strerror(errno) : "nothing queued");
@@ -1033,7 +1039,8 @@ static int nvme_aio_run(struct nvme *nv, aio_context_t ctx, unsigned int depth,
 			}
 		}
 		n = 0;
-		got = syscall(SYS_io_getevents, ctx, 1L, (long)depth, ev, NULL);
+		got = syscall(SYS_io_getevents, nv->aio, 1L, (long)depth, ev,
+			      NULL);
 		if (got < 0) {
 			if (errno == EINTR)
 				continue;
@@ -1052,7 +1059,8 @@ static int nvme_aio_run(struct nvme *nv, aio_context_t ctx, unsigned int depth,
 			}
 			done++;
 			if (submitted < ops) {
-				cb->aio_offset = nvme_offset(nv, submitted++);
+				cb->aio_offset = nvme_offset(nv, nv->next++);
+				submitted++;
 				ptrs[n++] = cb;
 			}
 		}
@@ -1060,31 +1068,30 @@ static int nvme_aio_run(struct nvme *nv, aio_context_t ctx, unsigned int depth,
 	return 0;
 }
 
-static void nvme_qd(struct nvme *nv, unsigned int depth, unsigned int ops,
-		    struct meas *rate)
+static void nvme_qd_round(struct nvme *nv, unsigned int depth,
+			  unsigned int ops, bool warm, struct rate_set *s)
 {
-	aio_context_t ctx = 0;
-	char why[200];
 	double t0;
 
-	if (nv->why[0]) {
-		meas_fail(rate, M_NA, "%s", nv->why);
+	if (s->state != M_OK)
+		return;
+	if (!nv->aio && syscall(SYS_io_setup, (unsigned long)depth, &nv->aio)) {
+		nv->aio = 0;
+		s->state = M_ERR;
+		fmt(s->why, sizeof(s->why), "io_setup: %s", strerror(errno));
 		return;
 	}
-	if (syscall(SYS_io_setup, (unsigned long)depth, &ctx)) {
-		meas_fail(rate, M_ERR, "io_setup: %s", strerror(errno));
+	if (warm && nvme_aio_run(nv, depth, depth * 4, s->why, sizeof(s->why))) {
+		s->state = M_ERR;
 		return;
 	}
-	if (nvme_aio_run(nv, ctx, depth, depth * 4, why, sizeof(why))) {
-		meas_fail(rate, M_ERR, "%s", why);
-	} else {
-		t0 = now_s();
-		if (nvme_aio_run(nv, ctx, depth, ops, why, sizeof(why)))
-			meas_fail(rate, M_ERR, "%s", why);
-		else
-			meas_ok(rate, ops / (now_s() - t0));
+	t0 = now_s();
+	if (nvme_aio_run(nv, depth, ops, s->why, sizeof(s->why))) {
+		s->state = M_ERR;
+		return;
 	}
-	syscall(SYS_io_destroy, ctx);
+	s->wall += now_s() - t0;
+	s->ops += ops;
 }
 
 /* ----------------------------------------------------------------------- */
@@ -1322,6 +1329,7 @@ out:
 
 static int run_accel(const struct options *o)
 {
+	const int rounds = o->quick ? 2 : 4;
 	const int lat_warm = o->quick ? 20 : 200;
 	const int lat_runs = o->quick ? 200 : 2000;
 	const unsigned int qd_ops = o->quick ? 1000 : 8000;
@@ -1331,9 +1339,13 @@ static int run_accel(const struct options *o)
 	struct meas m_copy_host, m_copy_hbm, p_copy, m_g32, m_g16, p_g32, p_g16;
 	char title[512], header[1024], nvme_name[PATH_MAX + 32], dev_desc[160];
 	char bf16_peer[96];
+	struct lat_set ml = { 0 }, pl = { 0 };
+	struct rate_set mq = { 0 }, pq = { 0 };
+	struct nop_job nj = { 0 };
 	struct gemm_data g;
 	struct accel ac;
 	struct nvme nv;
+	char why[256];
 	int status;
 
 	openblas_set_num_threads(1);
@@ -1353,17 +1365,48 @@ static int run_accel(const struct options *o)
 		fmt(nvme_name, sizeof(nvme_name), "%s",
 		    strrchr(nv.path, '/') ? strrchr(nv.path, '/') + 1 : nv.path);
 
-	progress("NOP round trips, %d after %d warm-up (maia)", lat_runs,
-		 lat_warm);
-	maia_nop_qd1(&ac, lat_warm, lat_runs, &m_med, &m_mean, &m_qd1);
-	progress("4 KiB O_DIRECT reads, %d after %d warm-up (%s)", lat_runs,
-		 lat_warm, nvme_name);
-	nvme_qd1(&nv, lat_warm, lat_runs, &p_med, &p_mean, &p_qd1);
-	progress("%u NOP jobs at queue depth %d (maia)", qd_ops, MAX_DEPTH);
-	maia_nop_qd(&ac, MAX_DEPTH, qd_ops, &m_qd);
-	progress("%u AIO reads at queue depth %d (%s)", qd_ops, MAX_DEPTH,
-		 nvme_name);
-	nvme_qd(&nv, MAX_DEPTH, qd_ops, &p_qd);
+	/* maia and NVMe take turns, round by round. */
+	ml.v = calloc(lat_runs, sizeof(double));
+	pl.v = calloc(lat_runs, sizeof(double));
+	if (!ml.v || !pl.v) {
+		fprintf(stderr, "%s: out of memory\n", program_name);
+		return EXIT_SOME_MISSING;
+	}
+	ml.state = pl.state = mq.state = pq.state = M_OK;
+	if (!ac.why[0] &&
+	    nop_job_init(&ac, &nj, MAX_DEPTH, why, sizeof(why)))
+		fmt(ac.why, sizeof(ac.why), "%s", why);
+	if (ac.why[0]) {
+		ml.state = mq.state = M_ERR;
+		fmt(ml.why, sizeof(ml.why), "%s", ac.why);
+		fmt(mq.why, sizeof(mq.why), "%s", ac.why);
+	}
+	if (nv.why[0]) {
+		pl.state = pq.state = M_NA;
+		fmt(pl.why, sizeof(pl.why), "%s", nv.why);
+		fmt(pq.why, sizeof(pq.why), "%s", nv.why);
+	}
+	for (int r = 0; r < rounds; r++) {
+		progress("round %d/%d: %d NOP round trips (maia), %d 4 KiB "
+			 "O_DIRECT reads (%s)", r + 1, rounds, lat_runs / rounds,
+			 lat_runs / rounds, nvme_name);
+		maia_lat_round(&nj, r ? 0 : lat_warm, lat_runs / rounds, &ml);
+		nvme_lat_round(&nv, r ? 0 : lat_warm, lat_runs / rounds, &pl);
+	}
+	for (int r = 0; r < rounds; r++) {
+		progress("round %d/%d: %u NOP jobs (maia), %u AIO reads (%s), "
+			 "%d in flight", r + 1, rounds, qd_ops / rounds,
+			 qd_ops / rounds, nvme_name, MAX_DEPTH);
+		maia_qd_round(&nj, MAX_DEPTH, qd_ops / rounds, r == 0, &mq);
+		nvme_qd_round(&nv, MAX_DEPTH, qd_ops / rounds, r == 0, &pq);
+	}
+	nop_job_fini(&nj);
+	lat_finish(&ml, &m_med, &m_mean, &m_qd1);
+	lat_finish(&pl, &p_med, &p_mean, &p_qd1);
+	rate_finish(&mq, &m_qd);
+	rate_finish(&pq, &p_qd);
+	free(ml.v);
+	free(pl.v);
 
 	progress("COPY %llu MiB host -> host, HBM -> HBM (maia), memcpy (CPU)",
 		 COPY_BYTES >> 20);
@@ -1417,6 +1460,11 @@ static int run_accel(const struct options *o)
 		   &m_g32, &p_g32, GOAL_GE, 0.5);
 	add_result("GEMM 1024^3 bf16", "GFLOP/s", bf16_peer, &m_g16, &p_g16,
 		   GOAL_GE, 0.5);
+	fmt(why, sizeof(why),
+	    "latency and rates: maia and the NVMe drive take turns over %d "
+	    "rounds; COPY and GEMM: median of %d and %d runs after %d and %d "
+	    "warm-up", rounds, bw_reps, gemm_reps, bw_warm, gemm_warm);
+	note_add(why);
 	if (!g.sbgemm)
 		note_add("bf16 GEMM peer: this OpenBLAS does not export "
 			 "cblas_sbgemm, so the CPU runs sgemm on the "
@@ -1729,13 +1777,31 @@ struct pair {
 	char why[256];		/* why the pair cannot be measured */
 	bool ns_made;
 	pid_t server;
-	struct meas tcp, udp, ping;
+	struct series *tcp, *udp, *ping, *retr;
 };
 
+#define MAX_ROUNDS	8
+
+/* One metric of one pair over the rounds. */
+struct series {
+	double v[MAX_ROUNDS];
+	int n;
+	enum meas_state state;	/* M_OK until a round fails */
+	char why[256];
+};
+
+static struct series series[4 * 3];
+
 static struct pair pairs[] = {
-	{ .kind = "maia", .ns = "mbench-maia", .net = "10.77.0" },
-	{ .kind = "virtio-net", .ns = "mbench-virtio", .net = "10.78.0" },
-	{ .kind = "igb", .ns = "mbench-igb", .net = "10.79.0" },
+	{ .kind = "maia", .ns = "mbench-maia", .net = "10.77.0",
+	  .tcp = &series[0], .udp = &series[1], .ping = &series[2],
+	  .retr = &series[3] },
+	{ .kind = "virtio-net", .ns = "mbench-virtio", .net = "10.78.0",
+	  .tcp = &series[4], .udp = &series[5], .ping = &series[6],
+	  .retr = &series[7] },
+	{ .kind = "igb", .ns = "mbench-igb", .net = "10.79.0",
+	  .tcp = &series[8], .udp = &series[9], .ping = &series[10],
+	  .retr = &series[11] },
 };
 #define N_PAIRS	(sizeof(pairs) / sizeof(pairs[0]))
 
@@ -2021,9 +2087,27 @@ static void iperf_error(const char *json, char *buf, size_t size)
 }
 
 /* One iperf3 client run against the server in the pair's namespace. */
-static void pair_iperf(struct pair *p, bool udp, int secs, int omit,
-		       struct meas *m)
+static void series_add(struct series *sr, double v)
 {
+	if (sr->state == M_OK && sr->n < MAX_ROUNDS)
+		sr->v[sr->n++] = v;
+}
+
+/* Median over the rounds. */
+static void series_finish(struct series *sr, struct meas *m)
+{
+	if (sr->state != M_OK || sr->n == 0)
+		meas_fail(m, sr->state == M_OK ? M_ERR : sr->state, "%s",
+			  sr->why[0] ? sr->why : "nothing measured");
+	else
+		meas_ok(m, median(sr->v, sr->n));
+}
+
+static void pair_iperf(struct pair *p, bool udp, int secs, int omit,
+		       struct series *sr, struct series *retr)
+{
+	struct meas mm, *m = &mm;
+	double retrans;
 	char t[16], o[16], timeout_ms[16] = "3000", err[200];
 	const char *argv[MAX_ARGS];
 	const char *sum, *sum_end;
@@ -2101,12 +2185,28 @@ static void pair_iperf(struct pair *p, bool udp, int secs, int omit,
 		else
 			meas_ok(m, (packets - lost) / seconds / 1e3);
 	}
+	if (retr && m->state == M_OK) {
+		sum = json_find(out.p, out.p + out.len, "end");
+		if (sum)
+			sum = json_find(sum, out.p + out.len, "sum_sent");
+		if (sum && *sum == '{' &&
+		    json_number(sum, json_object_end(sum), "retransmits",
+				&retrans))
+			series_add(retr, retrans);
+	}
 out:
+	if (m->state == M_OK) {
+		series_add(sr, m->value);
+	} else if (sr->state == M_OK) {
+		sr->state = M_ERR;
+		fmt(sr->why, sizeof(sr->why), "%s", m->why);
+	}
 	free(out.p);
 }
 
-static void pair_ping(struct pair *p, int count, struct meas *m)
+static void pair_ping(struct pair *p, int count, struct series *sr)
 {
+	struct meas mm, *m = &mm;
 	char c[16], line[200];
 	struct out out = { 0 };
 	double mn, avg;
@@ -2126,14 +2226,22 @@ static void pair_ping(struct pair *p, int count, struct meas *m)
 	} else {
 		meas_ok(m, avg);
 	}
+	if (m->state == M_OK) {
+		series_add(sr, m->value);
+	} else if (sr->state == M_OK) {
+		sr->state = M_ERR;
+		fmt(sr->why, sizeof(sr->why), "%s", m->why);
+	}
 	free(out.p);
 }
 
-static void pair_run(struct pair *p, const struct options *o)
+/* Set a pair up and start its iperf3 server; false with p->why if not. */
+static bool pair_start(struct pair *p)
 {
-	const int secs = o->quick ? 3 : 10, omit = o->quick ? 0 : 1;
-	const int pings = o->quick ? 50 : 200;
+	struct series *all[] = { p->tcp, p->udp, p->ping, p->retr };
 
+	for (int i = 0; i < 4; i++)
+		all[i]->state = M_OK;
 	if (!p->why[0]) {
 		progress("%s: %s <-> %s (netns %s), %s.0/24", p->kind, p->a,
 			 p->b, p->ns, p->net);
@@ -2146,27 +2254,26 @@ static void pair_run(struct pair *p, const struct options *o)
 			}
 		}
 	}
-	if (p->why[0]) {
-		meas_fail(&p->tcp, M_ERR, "%s", p->why);
-		if (strstr(p->why, "found "))
-			p->tcp.state = M_NA;
-		p->udp = p->ping = p->tcp;
-		pair_teardown(p);
-		return;
+	if (!p->why[0])
+		return true;
+	for (int i = 0; i < 4; i++) {
+		/* A missing interface is n/a, a broken one an error. */
+		all[i]->state = strstr(p->why, ": found ") ? M_NA : M_ERR;
+		fmt(all[i]->why, sizeof(all[i]->why), "%s", p->why);
 	}
-	progress("%s: TCP %d s", p->kind, secs);
-	pair_iperf(p, false, secs, omit, &p->tcp);
-	progress("%s: UDP 64-byte datagrams %d s", p->kind, secs);
-	pair_iperf(p, true, secs, omit, &p->udp);
-	progress("%s: %d pings", p->kind, pings);
-	pair_ping(p, pings, &p->ping);
 	pair_teardown(p);
+	return false;
 }
 
 static int run_link(const struct options *o)
 {
+	const int rounds = o->quick ? 1 : 3;
+	const int secs = o->quick ? 3 : 5, omit = o->quick ? 0 : 1;
+	const int pings = o->quick ? 50 : 200;
+	struct meas tcp[N_PAIRS], udp[N_PAIRS], ping[N_PAIRS], retr[N_PAIRS];
 	struct pair *maia = &pairs[0];
-	char title[768], header[1024], peer[96], *h = header;
+	bool ready[N_PAIRS];
+	char title[768], header[1024], peer[96], text[320], *h = header;
 	struct netif *nifs = NULL;
 	size_t left = sizeof(header);
 	int n, len;
@@ -2183,7 +2290,40 @@ static int run_link(const struct options *o)
 	pair_find(o, nifs, n);
 	free(nifs);
 	for (size_t k = 0; k < N_PAIRS; k++)
-		pair_run(&pairs[k], o);
+		ready[k] = pair_start(&pairs[k]);
+	/* The pairs take turns, test by test, round by round. */
+	for (int r = 0; r < rounds; r++) {
+		for (size_t k = 0; k < N_PAIRS; k++) {
+			if (!ready[k])
+				continue;
+			progress("round %d/%d: %s: TCP %d s", r + 1, rounds,
+				 pairs[k].kind, secs);
+			pair_iperf(&pairs[k], false, secs, omit, pairs[k].tcp,
+				   pairs[k].retr);
+		}
+		for (size_t k = 0; k < N_PAIRS; k++) {
+			if (!ready[k])
+				continue;
+			progress("round %d/%d: %s: UDP 64-byte datagrams %d s",
+				 r + 1, rounds, pairs[k].kind, secs);
+			pair_iperf(&pairs[k], true, secs, omit, pairs[k].udp,
+				   NULL);
+		}
+		for (size_t k = 0; k < N_PAIRS; k++) {
+			if (!ready[k])
+				continue;
+			progress("round %d/%d: %s: %d pings", r + 1, rounds,
+				 pairs[k].kind, pings);
+			pair_ping(&pairs[k], pings, pairs[k].ping);
+		}
+	}
+	for (size_t k = 0; k < N_PAIRS; k++) {
+		pair_teardown(&pairs[k]);
+		series_finish(pairs[k].tcp, &tcp[k]);
+		series_finish(pairs[k].udp, &udp[k]);
+		series_finish(pairs[k].ping, &ping[k]);
+		series_finish(pairs[k].retr, &retr[k]);
+	}
 
 	for (size_t k = N_PAIRS - 1; k >= 1; k--) {
 		struct pair *peer_pair = &pairs[k];
@@ -2193,16 +2333,21 @@ static int run_link(const struct options *o)
 		    peer_pair->a[0] ? peer_pair->a : "?",
 		    peer_pair->b[0] ? peer_pair->b : "?");
 		add_result(k == 2 ? "TCP throughput" : "TCP throughput (virtio)",
-			   "Gbit/s", peer, &maia->tcp, &peer_pair->tcp, goal,
-			   1.0);
+			   "Gbit/s", peer, &tcp[0], &tcp[k], goal, 1.0);
+		add_result(k == 2 ? "TCP retransmits" :
+				    "TCP retransmits (virtio)",
+			   "seg/run", peer, &retr[0], &retr[k], GOAL_NONE, 0);
 		add_result(k == 2 ? "UDP 64B received" :
 				    "UDP 64B received (virtio)",
-			   "kpkt/s", peer, &maia->udp, &peer_pair->udp, goal,
-			   1.0);
+			   "kpkt/s", peer, &udp[0], &udp[k], goal, 1.0);
 		add_result(k == 2 ? "ping rtt avg" : "ping rtt avg (virtio)",
-			   "ms", peer, &maia->ping, &peer_pair->ping, GOAL_NONE,
-			   0);
+			   "ms", peer, &ping[0], &ping[k], GOAL_NONE, 0);
 	}
+	fmt(text, sizeof(text),
+	    "median of %d round(s); each round runs every test on every pair "
+	    "in turn (TCP and UDP %d s each, %d pings at 10 ms)", rounds, secs,
+	    pings);
+	note_add(text);
 	fmt(title, sizeof(title),
 	    "maia-bench link: maia %s<->%s vs igb %s<->%s and virtio-net "
 	    "%s<->%s (second of each pair in its own netns)%s",
