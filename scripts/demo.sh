@@ -31,4 +31,27 @@ section "workload: GEMM on the accelerator, checked against the CPU"
 "$repo/build/userspace/examples/gemm" || status=1
 section "maia-smi after the workload"
 "$repo/build/userspace/maia-smi" | tail -n 3
+
+# Port 0 and port 1 of the first device are joined (vm-run --link loop):
+# move port 1 into a namespace and ping across the optical link.
+ports=(/sys/bus/auxiliary/devices/maia_core.link.0/net/*)
+p0=${ports[0]##*/} p1=${ports[1]##*/}
+section "optical link: $p0 <-> $p1 (in netns peer)"
+ip netns add peer
+ip link set "$p1" netns peer
+ip addr add 10.66.0.1/24 dev "$p0"
+ip link set "$p0" up
+ip -n peer addr add 10.66.0.2/24 dev "$p1"
+ip -n peer link set "$p1" up
+for _ in $(seq 50); do
+	[ "$(cat /sys/class/net/"$p0"/carrier 2>/dev/null)" = 1 ] && break
+	sleep 0.2
+done
+ethtool "$p0" | grep -E 'Speed|Lanes|Link detected'
+ping -c 5 -i 0.2 10.66.0.2 || status=1
+section "ethtool -m $p0 (module EEPROM, per-lane optical monitors)"
+ethtool -m "$p0" | head -n 40
+section "ethtool --show-fec $p0"
+ethtool --show-fec "$p0"
+ip netns del peer
 exit ${status:-0}
