@@ -33,6 +33,7 @@
 #include "qemu/osdep.h"
 #include <math.h>
 #include "qemu/log.h"
+#include "qemu/cutils.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "qapi/visitor.h"
@@ -53,6 +54,8 @@
 #define TX_PWR_NOMINAL      7080            /* 0.1 uW units: -1.5 dBm */
 #define BIAS_NOMINAL        3000            /* 2 uA units: 6 mA */
 #define LINK_LOSS           0.63            /* -2 dB fiber + connectors */
+#define BER_UNIT            (1.0 / 1e10)    /* ber[] counts 1e-10 steps */
+#define BER_NO_FEC_LOSS     (1.0 / 1e4)     /* FEC off: lane lost from here */
 
 static const uint8_t train_dst[6] = { 0x03, 0x4d, 0x41, 0x49, 0x41, 0x00 };
 
@@ -138,7 +141,7 @@ static void update_survival(MaiaPort *p)
         if (p->fec == MAIA_FEC_RS) {
             x = p->p_unc[l] / MAIA_FEC_CW_BITS;
         } else {
-            x = p->ber[l] * 1e-10;
+            x = p->ber[l] * BER_UNIT;
         }
         sum += log1p(-MIN(x, 0.999999));
     }
@@ -152,7 +155,7 @@ void maia_phy_update_ber(MaiaPort *p)
 
     p->err_lanes = 0;
     for (l = 0; l < MAIA_PORT_LANES_MAX; l++) {
-        ber = p->ber[l] * 1e-10;
+        ber = p->ber[l] * BER_UNIT;
         p->p_unc[l] = p->p_corr[l] = p->e_bits[l] = 0;
         if (!p->ber[l]) {
             continue;
@@ -167,7 +170,8 @@ void maia_phy_update_ber(MaiaPort *p)
             p->e_bits[l] += k * pmf;
         }
         p->p_unc[l] = MAX(0.0, 1.0 - cum);
-        if (p->fec == MAIA_FEC_RS ? p->p_unc[l] > 0.5 : ber >= 1e-4) {
+        if (p->fec == MAIA_FEC_RS ? p->p_unc[l] > 0.5
+                                  : ber >= BER_NO_FEC_LOSS) {
             p->err_lanes |= 1u << l;
         }
     }
@@ -188,7 +192,7 @@ bool maia_phy_rx_corrupt(MaiaPort *p, size_t size)
 
 static void fec_tick(MaiaPort *p, int64_t dt_ns)
 {
-    double cw = maia_port_lane_rate(p) * 1e6 * (dt_ns * 1e-9) /
+    double cw = maia_port_lane_rate(p) * 1e6 * (dt_ns / 1e9) /
                 MAIA_FEC_CW_BITS;
     double add[3];
     uint64_t whole;
@@ -553,8 +557,10 @@ void maia_phy_dbg_write(MaiaPort *p, hwaddr reg, uint32_t val)
     }
 }
 
-/* QOM properties: port<p>-lane-kill, -fiber-pulled, -ber, -temperature (rw);
- * port<p>-link, -fec-corrected, -fec-uncorrectable, -rx-fcs-errors (ro). */
+/*
+ * QOM properties: port<p>-lane-kill, -fiber-pulled, -ber, -temperature (rw);
+ * port<p>-link, -fec-corrected, -fec-uncorrectable, -rx-fcs-errors (ro).
+ */
 
 static void prop_get_lane_kill(Object *obj, Visitor *v, const char *name,
                                void *opaque, Error **errp)
@@ -627,7 +633,7 @@ static void prop_get_ber(Object *obj, Visitor *v, const char *name,
     for (l = 0; l < maia_port_lanes(p); l++) {
         if (p->ber[l]) {
             g_string_append_printf(out, "%s%u:%g", out->len ? "," : "", l,
-                                   p->ber[l] * 1e-10);
+                                   p->ber[l] * BER_UNIT);
         }
     }
     str = g_string_free(g_steal_pointer(&out), false);
@@ -654,8 +660,10 @@ static void prop_set_ber(Object *obj, Visitor *v, const char *name,
     for (i = 0; items[i]; i++) {
         colon = strchr(items[i], ':');
         if (colon) {
-            l = strtoul(items[i], &end, 10);
-            if (end != colon || l >= maia_port_lanes(p)) {
+            const char *lend;
+
+            if (qemu_strtoui(items[i], &lend, 10, &l) || lend != colon ||
+                l >= maia_port_lanes(p)) {
                 error_setg(errp, "%s: bad lane in '%s'", name, items[i]);
                 return;
             }

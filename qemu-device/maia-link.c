@@ -313,7 +313,8 @@ static void maia_parse(const uint8_t *buf, size_t size, MaiaPkt *pk)
         pk->frag = lduw_be_p(buf + pk->l3 + 6) & 0x3fff;
         pk->l4 = pk->l3 + ihl;
         pk->l4_len = tot - ihl;
-        pk->ip_csum_bad = net_checksum_finish(maia_csum(buf + pk->l3, ihl)) != 0;
+        pk->ip_csum_bad =
+            net_checksum_finish(maia_csum(buf + pk->l3, ihl)) != 0;
     } else if (type == ETHTYPE_IPV6 && size >= pk->l3 + 40 &&
                (buf[pk->l3] >> 4) == 6) {
         tot = lduw_be_p(buf + pk->l3 + 4);
@@ -491,7 +492,7 @@ static uint32_t maia_rx_need(MaiaRxQueue *q, size_t size)
  */
 static bool maia_rx_to_queue(MaiaPort *p, MaiaQpair *qp, const uint8_t *buf,
                              size_t size, uint32_t hash, uint32_t info,
-                             uint32_t csum)
+                             uint32_t eop_status)
 {
     MaiaRxQueue *q = &qp->rx;
     PCIDevice *pdev = port_pdev(p);
@@ -519,7 +520,7 @@ static bool maia_rx_to_queue(MaiaPort *p, MaiaQpair *qp, const uint8_t *buf,
         daddr = q->ring + (uint64_t)idx * MAIA_RXD_SIZE;
         status = MAIA_RXD_DD;
         if (i == need - 1) {
-            status |= MAIA_RXD_EOP | csum;
+            status |= MAIA_RXD_EOP | eop_status;
             stl_le_p(wb + MAIA_RXD_HASH, hash);
             stl_le_p(wb + MAIA_RXD_INFO, info);
         } else {
@@ -544,12 +545,170 @@ static bool maia_rx_to_queue(MaiaPort *p, MaiaQpair *qp, const uint8_t *buf,
     return true;
 }
 
+/* Receive segment coalescing (P_CTRL.RSC) -------------------------------- */
+
+#define MAIA_RSC_BUF_SIZE       65536
+#define TCP_FLAG_PSH_           0x08
+#define TCP_FLAG_ACK_           0x10
+
+static size_t maia_rsc_max(MaiaRxQueue *q)
+{
+    return MIN((size_t)q->buf_len * MAIA_RSC_MAX_BUFS, 65000);
+}
+
+/* In-order TCP data (ACK, maybe PSH), good checksum, no VLAN or options. */
+static bool maia_rsc_eligible(const uint8_t *buf, size_t size,
+                              const MaiaPkt *pk, uint32_t csum)
+{
+    unsigned doff;
+
+    if (csum != MAIA_RXD_CSUM_OK || pk->proto != IPPROTO_TCP_ || pk->frag ||
+        pk->l3 != ETH_HLEN_ || pk->l4 + pk->l4_len != size ||
+        (pk->ipver == 4 && pk->l4 != pk->l3 + 20)) {
+        return false;
+    }
+    doff = (buf[pk->l4 + 12] >> 4) * 4;
+    if (doff < 20 || doff >= pk->l4_len) {
+        return false;           /* pure ACKs are not merged */
+    }
+    return (buf[pk->l4 + 13] & ~TCP_FLAG_PSH_) == TCP_FLAG_ACK_;
+}
+
+/* Same flow and headers as the context, apart from length, ID, seq, PSH. */
+static bool maia_rsc_same_flow(MaiaRsc *c, const uint8_t *buf,
+                               const MaiaPkt *pk, unsigned hdr)
+{
+    const uint8_t *f = c->buf;
+    unsigned l3 = c->l3, l4 = c->l4;
+
+    if (pk->ipver != c->ipver || pk->l4 != l4 || hdr != c->hdr ||
+        memcmp(f, buf, l3)) {
+        return false;
+    }
+    if (c->ipver == 4) {
+        if (f[l3 + 1] != buf[l3 + 1] ||
+            memcmp(f + l3 + 6, buf + l3 + 6, 4) ||
+            memcmp(f + l3 + 12, buf + l3 + 12, 8) ||
+            lduw_be_p(buf + l3 + 4) != c->next_id) {
+            return false;
+        }
+    } else if (memcmp(f + l3, buf + l3, 4) ||
+               memcmp(f + l3 + 6, buf + l3 + 6, 34)) {
+        return false;
+    }
+    return !memcmp(f + l4, buf + l4, 4) &&              /* ports */
+           !memcmp(f + l4 + 8, buf + l4 + 8, 5) &&      /* ack, offset */
+           !((f[l4 + 13] ^ buf[l4 + 13]) & ~TCP_FLAG_PSH_) &&
+           !memcmp(f + l4 + 20, buf + l4 + 20, hdr - l4 - 20);
+}
+
+/* Hand the context's frame to the ring (it fits: see MaiaRsc). */
+static void maia_rsc_flush(MaiaPort *p, MaiaQpair *qp)
+{
+    MaiaRsc *c = &qp->rsc;
+    uint8_t *f = c->buf;
+    uint32_t info = c->type, status = MAIA_RXD_CSUM_OK;
+
+    if (!c->active) {
+        return;
+    }
+    c->active = false;
+    if (!maia_rxq_usable(&qp->rx)) {
+        return;
+    }
+    if (c->segs > 1) {
+        if (c->ipver == 4) {
+            stw_be_p(f + c->l3 + 2, c->len - c->l3);
+            stw_be_p(f + c->l3 + 10, 0);
+            stw_be_p(f + c->l3 + 10,
+                     net_checksum_finish(maia_csum(f + c->l3, 20)));
+        } else {
+            stw_be_p(f + c->l3 + 4, c->len - c->l3 - 40);
+        }
+        info |= c->segs << MAIA_RXD_INFO_SEGS_SHIFT;
+        status |= (uint32_t)c->mss << MAIA_RXD_MSS_SHIFT;
+        STAT(p, RX_RSC)++;
+        STAT(p, RX_RSC_SEGS) += c->segs;
+    }
+    trace_maia_link_rsc(p->index, qp->index, c->segs, c->len);
+    maia_rx_to_queue(p, qp, f, c->len, c->hash, info, status);
+}
+
+static void maia_rsc_flush_port(MaiaPort *p)
+{
+    unsigned i;
+
+    for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
+        maia_rsc_flush(p, &p->qp[i]);
+    }
+}
+
+static void maia_port_rsc_bh(void *opaque)
+{
+    maia_rsc_flush_port(opaque);
+}
+
+/* Merge a data segment into the queue's context; false: deliver it alone. */
+static bool maia_rsc_add(MaiaPort *p, MaiaQpair *qp, const uint8_t *buf,
+                         size_t size, const MaiaPkt *pk, uint32_t hash,
+                         uint32_t type)
+{
+    MaiaRsc *c = &qp->rsc;
+    MaiaRxQueue *q = &qp->rx;
+    unsigned hdr = pk->l4 + (buf[pk->l4 + 12] >> 4) * 4;
+    size_t payload = size - hdr;
+    uint32_t seq = ldl_be_p(buf + pk->l4 + 4);
+    bool psh = buf[pk->l4 + 13] & TCP_FLAG_PSH_;
+
+    if (c->active) {
+        if (seq == c->next_seq && payload <= c->mss &&
+            c->segs < MAIA_RXD_INFO_SEGS_MASK &&
+            c->len + payload <= maia_rsc_max(q) &&
+            maia_rx_need(q, c->len + payload) <=
+            maia_ring_avail(q->head, q->tail, q->size) &&
+            maia_rsc_same_flow(c, buf, pk, hdr)) {
+            memcpy(c->buf + c->len, buf + hdr, payload);
+            c->len += payload;
+            c->segs++;
+            c->next_seq += payload;
+            c->next_id++;
+            memcpy(c->buf + c->l4 + 14, buf + pk->l4 + 14, 2);  /* window */
+            if (psh || payload < c->mss) {
+                c->buf[c->l4 + 13] |= psh ? TCP_FLAG_PSH_ : 0;
+                maia_rsc_flush(p, qp);          /* end of a message */
+            }
+            return true;
+        }
+        maia_rsc_flush(p, qp);
+    }
+    if (psh || size > maia_rsc_max(q) ||
+        maia_rx_need(q, size) > maia_ring_avail(q->head, q->tail, q->size)) {
+        return false;
+    }
+    memcpy(c->buf, buf, size);
+    c->active = true;
+    c->ipver = pk->ipver;
+    c->l3 = pk->l3;
+    c->l4 = pk->l4;
+    c->hdr = hdr;
+    c->next_seq = seq + payload;
+    c->next_id = pk->ipver == 4 ? lduw_be_p(buf + pk->l3 + 4) + 1 : 0;
+    c->mss = payload;
+    c->segs = 1;
+    c->len = size;
+    c->hash = hash;
+    c->type = type;
+    qemu_bh_schedule(p->rsc_bh);
+    return true;
+}
+
 /*
- * A frame reached the MAC (from the wire or looped back). Returns 0 if it
- * must be held because its queue has no buffers, else @size.
+ * A frame reached the MAC (from the wire or, @wire false, looped back).
+ * Returns 0 if it must be held because its queue has no buffers, else
+ * @size.
  */
 static ssize_t maia_port_rx_frame(MaiaPort *p, const uint8_t *buf,
-                                  size_t size)
+                                  size_t size, bool wire)
 {
     uint32_t hash, type, csum;
     MaiaQpair *qp;
@@ -573,13 +732,23 @@ static ssize_t maia_port_rx_frame(MaiaPort *p, const uint8_t *buf,
         return size;
     }
     qp = &p->qp[q];
+    csum = maia_rx_csum(buf, &pk);
+    if (wire && (p->ctrl & MAIA_P_CTRL_RSC) &&
+        maia_rsc_eligible(buf, size, &pk, csum)) {
+        if (maia_rsc_add(p, qp, buf, size, &pk, hash, type)) {
+            STAT(p, RX_CSUM_OK)++;
+            maia_count_frame(p, buf, size, false);
+            return size;
+        }
+    } else {
+        maia_rsc_flush(p, qp);          /* keep the queue in order */
+    }
     if (maia_ring_avail(qp->rx.head, qp->rx.tail, qp->rx.size) <
         maia_rx_need(&qp->rx, size)) {
         STAT(p, RX_BACKPRESSURE)++;
         p->rx_stalled = true;
         return 0;
     }
-    csum = maia_rx_csum(buf, &pk);
     if (csum == MAIA_RXD_CSUM_OK) {
         STAT(p, RX_CSUM_OK)++;
     } else if (csum == MAIA_RXD_CSUM_BAD) {
@@ -636,7 +805,7 @@ static ssize_t maia_port_receive(NetClientState *nc, const uint8_t *buf,
         trace_maia_link_rx_fec_drop(p->index, size);
         return size;
     }
-    return maia_port_rx_frame(p, buf, size);
+    return maia_port_rx_frame(p, buf, size, true);
 }
 
 void maia_port_rx_flush(MaiaPort *p)
@@ -681,7 +850,7 @@ static void maia_tx_wire(MaiaPort *p, uint8_t *buf, size_t len)
     }
     if (p->ctrl & MAIA_P_CTRL_LOOPBACK) {
         maia_count_frame(p, buf, len, true);
-        if (!maia_port_rx_frame(p, buf, len)) {
+        if (!maia_port_rx_frame(p, buf, len, false)) {
             STAT(p, RX_NO_QUEUE)++;     /* cannot hold a looped frame */
         }
         return;
@@ -980,6 +1149,7 @@ static void maia_rxq_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val)
 {
     MaiaRxQueue *q = &qp->rx;
 
+    qp->rsc.active = false;
     q->head = q->tail = 0;
     q->cache_n = 0;
     q->ctrl = 0;
@@ -1138,6 +1308,7 @@ static void maia_qp_reset(MaiaQpair *qp)
 {
     memset(&qp->tx, 0, sizeof(qp->tx));
     memset(&qp->rx, 0, sizeof(qp->rx));
+    qp->rsc.active = false;
     qp->rx_usecs = qp->rx_frames = qp->tx_usecs = qp->tx_frames = 0;
     qp->irqs = 0;
     qp->armed = false;
@@ -1184,7 +1355,11 @@ static void maia_port_ctrl(MaiaPort *p, uint32_t val)
         trace_maia_link_port_ctrl(p->index, 0);
         return;
     }
-    p->ctrl = val & (MAIA_P_CTRL_ENABLE | MAIA_P_CTRL_LOOPBACK);
+    p->ctrl = val & (MAIA_P_CTRL_ENABLE | MAIA_P_CTRL_LOOPBACK |
+                     MAIA_P_CTRL_RSC);
+    if ((old & ~p->ctrl) & (MAIA_P_CTRL_RSC | MAIA_P_CTRL_ENABLE)) {
+        maia_rsc_flush_port(p);
+    }
     trace_maia_link_port_ctrl(p->index, p->ctrl);
     if ((old ^ p->ctrl) & MAIA_P_CTRL_ENABLE) {
         maia_phy_evaluate(p);
@@ -1488,9 +1663,12 @@ bool maia_link_realize(MaiaState *s, Error **errp)
                                        &dev->mem_reentrancy_guard);
         p->rx_bh = qemu_bh_new_guarded(maia_port_rx_bh, p,
                                        &dev->mem_reentrancy_guard);
+        p->rsc_bh = qemu_bh_new_guarded(maia_port_rsc_bh, p,
+                                        &dev->mem_reentrancy_guard);
         for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
             p->qp[q].port = p;
             p->qp[q].index = q;
+            p->qp[q].rsc.buf = g_malloc(MAIA_RSC_BUF_SIZE);
             p->qp[q].irq_timer = timer_new_ns(QEMU_CLOCK_VIRTUAL,
                                               maia_qp_irq_timer, &p->qp[q]);
         }
@@ -1541,9 +1719,11 @@ void maia_link_exit(MaiaState *s)
         for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
             timer_free(p->qp[q].irq_timer);
             p->qp[q].irq_timer = NULL;
+            g_free(p->qp[q].rsc.buf);
         }
         qemu_bh_delete(p->tx_bh);
         qemu_bh_delete(p->rx_bh);
+        qemu_bh_delete(p->rsc_bh);
         g_free(p->txbuf);
         g_free(p->segbuf);
     }

@@ -59,11 +59,35 @@ typedef struct MaiaRxQueue {
     uint64_t cache[MAIA_RXD_CACHE];
 } MaiaRxQueue;
 
+/*
+ * Receive segment coalescing context of one RX queue: consecutive in-order
+ * TCP segments of one flow merged into one frame (P_CTRL.RSC), handed to
+ * the ring when the flow changes, a segment cannot be merged, the frame is
+ * full, or at the end of the current burst (rsc_bh). While a context is
+ * active its frame always fits in the queue's free buffers.
+ */
+typedef struct MaiaRsc {
+    bool active;
+    unsigned l3;
+    unsigned l4;
+    unsigned hdr;               /* L2 + L3 + TCP header */
+    int ipver;
+    uint32_t next_seq;
+    uint16_t next_id;
+    uint16_t mss;
+    unsigned segs;
+    size_t len;
+    uint32_t hash;
+    uint32_t type;
+    uint8_t *buf;
+} MaiaRsc;
+
 typedef struct MaiaQpair {
     struct MaiaPort *port;
     unsigned index;
     MaiaTxQueue tx;
     MaiaRxQueue rx;
+    MaiaRsc rsc;
 
     /* interrupt moderation (guest-visible) */
     uint32_t rx_usecs;
@@ -89,6 +113,7 @@ typedef struct MaiaPort {
     NICState *nic;
     QEMUBH *tx_bh;
     QEMUBH *rx_bh;
+    QEMUBH *rsc_bh;             /* flushes the coalescing contexts */
     bool tx_blocked;            /* waiting for the backend's sent callback */
     bool rx_stalled;            /* told the net layer we cannot receive */
     uint8_t *txbuf;             /* gathered packet, MAIA_TX_MAX_PACKET */
@@ -136,7 +161,7 @@ typedef struct MaiaPort {
     double p_corr[MAIA_PORT_LANES_MAX];  /* corrected codeword */
     double e_bits[MAIA_PORT_LANES_MAX];  /* corrected bits per codeword */
     double fec_frac[MAIA_PORT_LANES_MAX][3];
-    double ln_survive_bit;      /* ln P(bit of a frame survives), active lanes */
+    double ln_survive_bit;      /* ln P(a frame bit survives), active lanes */
     bool ber_any;               /* some active lane has a BER */
     uint64_t prng;
 

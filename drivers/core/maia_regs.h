@@ -234,6 +234,7 @@
 #define  MAIA_P_CTRL_ENABLE		(1u << 0)	/* MAC + transmitters on */
 #define  MAIA_P_CTRL_LOOPBACK		(1u << 1)	/* TX comes back to RX */
 #define  MAIA_P_CTRL_RESET		(1u << 2)	/* self-clearing */
+#define  MAIA_P_CTRL_RSC		(1u << 3)	/* receive coalescing */
 #define MAIA_P_STATUS			0x004	/* RO */
 #define  MAIA_P_STATUS_UP		(1u << 0)
 #define  MAIA_P_STATUS_STATE_SHIFT	4
@@ -333,6 +334,8 @@
 #define  MAIA_STAT_RX_TRAINING		26
 #define  MAIA_STAT_RX_BACKPRESSURE	27	/* frames held: no buffers */
 #define  MAIA_STAT_TX_OVERSIZE		28
+#define  MAIA_STAT_RX_RSC		29	/* coalesced frames given */
+#define  MAIA_STAT_RX_RSC_SEGS		30	/* segments in them */
 #define  MAIA_STAT_RX_HIST		32	/* 9 bins, MAIA_RMON_* */
 #define  MAIA_STAT_TX_HIST		48	/* 9 bins */
 #define  MAIA_STAT_COUNT		64
@@ -404,12 +407,16 @@
 #define  MAIA_HASH_IPV6			4
 #define  MAIA_HASH_TCP6			5
 #define  MAIA_HASH_UDP6			6
+#define  MAIA_RXD_INFO_SEGS_SHIFT	8	/* RSC: TCP segments merged */
+#define  MAIA_RXD_INFO_SEGS_MASK	0xff	/* 0: not coalesced */
 #define MAIA_RXD_LEN			0x08	/* u32, bytes in this buffer */
 #define MAIA_RXD_STATUS			0x0c	/* u32 */
 #define  MAIA_RXD_DD			(1u << 0)	/* written back */
 #define  MAIA_RXD_EOP			(1u << 1)	/* last buffer of frame */
 #define  MAIA_RXD_CSUM_OK		(1u << 2)	/* L4 checksum good */
 #define  MAIA_RXD_CSUM_BAD		(1u << 3)	/* L4 checksum wrong */
+#define  MAIA_RXD_MSS_SHIFT		16	/* RSC: segment size */
+#define MAIA_RSC_MAX_BUFS		16	/* buffers per coalesced frame */
 
 /* Per-lane FEC counters: 64-bit, lane l at MAIA_P_FEC_LANE(l, MAIA_FECL_*) */
 #define MAIA_P_FEC_LANE(l, r)		(0x800 + (l) * 0x18 + (r))

@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * maia_link ethtool operations: link settings from the active lanes, link
+ * down reasons, module memory (CMIS pages served by the device), FEC mode
+ * and counters, standard statistics, rings, channels, coalescing, RSS,
+ * register dump and self-test.
+ */
+
+#include <linux/ethtool.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+
+#include "maia_link.h"
+
+#define MAIA_REGS_DUMP_LEN	0x600
+#define MAIA_SELFTEST_FRAMES	8
+
+static void maia_get_drvinfo(struct net_device *netdev,
+			     struct ethtool_drvinfo *info)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 ver = maia_core_info(port->core)->hw_version;
+
+	strscpy(info->driver, MAIA_LINK_DRV_NAME, sizeof(info->driver));
+	strscpy(info->bus_info, pci_name(maia_core_pdev(port->core)),
+		sizeof(info->bus_info));
+	snprintf(info->fw_version, sizeof(info->fw_version), "%u.%u",
+		 ver >> MAIA_VERSION_MAJOR_SHIFT, ver & MAIA_VERSION_MINOR_MASK);
+}
+
+/* Link settings --------------------------------------------------------------- */
+
+static int maia_get_link_ksettings(struct net_device *netdev,
+				   struct ethtool_link_ksettings *ks)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 status = maia_port_rd(port, MAIA_P_STATUS);
+	u32 limit = maia_port_rd(port, MAIA_P_LANE_LIMIT);
+
+	ethtool_link_ksettings_zero_link_mode(ks, supported);
+	ethtool_link_ksettings_zero_link_mode(ks, advertising);
+	ethtool_link_ksettings_add_link_mode(ks, supported, FIBRE);
+	ethtool_link_ksettings_add_link_mode(ks, supported, Autoneg);
+	ethtool_link_ksettings_add_link_mode(ks, advertising, FIBRE);
+	if (!limit)
+		ethtool_link_ksettings_add_link_mode(ks, advertising, Autoneg);
+	ks->base.port = PORT_FIBRE;
+	ks->base.autoneg = limit ? AUTONEG_DISABLE : AUTONEG_ENABLE;
+	if (status & MAIA_P_STATUS_UP) {
+		ks->base.speed = maia_port_rd(port, MAIA_P_SPEED);
+		ks->base.duplex = DUPLEX_FULL;
+		ks->lanes = (status >> MAIA_P_STATUS_LANES_SHIFT) &
+			    MAIA_P_STATUS_LANES_MASK;
+	} else {
+		ks->base.speed = SPEED_UNKNOWN;
+		ks->base.duplex = DUPLEX_UNKNOWN;
+		ks->lanes = 0;
+	}
+	return 0;
+}
+
+/*
+ * autoneg on: use every lane both ends can. autoneg off: use at most N
+ * lanes, N given as "lanes N" or as "speed N * lane rate". The core fills
+ * whatever was not given from get_link_ksettings, so a value equal to the
+ * current one counts as not given.
+ */
+static int maia_set_link_ksettings(struct net_device *netdev,
+				   const struct ethtool_link_ksettings *ks)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 status = maia_port_rd(port, MAIA_P_STATUS);
+	u32 cur_lanes = 0, cur_speed = SPEED_UNKNOWN, lanes, speed;
+
+	if (ks->base.duplex != DUPLEX_FULL && ks->base.duplex != DUPLEX_UNKNOWN)
+		return -EINVAL;
+	if (ks->base.autoneg == AUTONEG_ENABLE) {
+		maia_port_wr(port, MAIA_P_LANE_LIMIT, 0);
+		return 0;
+	}
+	if (status & MAIA_P_STATUS_UP) {
+		cur_lanes = (status >> MAIA_P_STATUS_LANES_SHIFT) &
+			    MAIA_P_STATUS_LANES_MASK;
+		cur_speed = maia_port_rd(port, MAIA_P_SPEED);
+	}
+	lanes = ks->lanes;
+	speed = ks->base.speed;
+	if (speed != SPEED_UNKNOWN && speed && speed != cur_speed &&
+	    (lanes == cur_lanes || !lanes)) {
+		if (speed % port->lane_rate)
+			return -EINVAL;
+		lanes = speed / port->lane_rate;
+	} else if (lanes && lanes != cur_lanes &&
+		   (speed == cur_speed || speed == SPEED_UNKNOWN || !speed)) {
+		speed = lanes * port->lane_rate;
+	}
+	if (!lanes && speed != SPEED_UNKNOWN && speed) {
+		if (speed % port->lane_rate)
+			return -EINVAL;
+		lanes = speed / port->lane_rate;
+	}
+	if (!lanes || lanes > port->num_lanes)
+		return -EINVAL;
+	if (speed != SPEED_UNKNOWN && speed && speed != lanes * port->lane_rate)
+		return -EINVAL;
+	maia_port_wr(port, MAIA_P_LANE_LIMIT, lanes);
+	return 0;
+}
+
+static int maia_get_link_ext_state(struct net_device *netdev,
+				   struct ethtool_link_ext_state_info *info)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 status = maia_port_rd(port, MAIA_P_STATUS);
+	u32 reason = (status >> MAIA_P_STATUS_REASON_SHIFT) &
+		     MAIA_P_STATUS_REASON_MASK;
+
+	if (status & MAIA_P_STATUS_UP)
+		return -ENODATA;
+	switch (reason) {
+	case MAIA_LINK_DOWN_NO_PEER:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_NO_CABLE;
+		break;
+	case MAIA_LINK_DOWN_NO_SIGNAL:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY;
+		info->bad_signal_integrity =
+			ETHTOOL_LINK_EXT_SUBSTATE_BSI_SERDES_ALOS;
+		break;
+	case MAIA_LINK_DOWN_TRAINING:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_LINK_TRAINING_FAILURE;
+		info->link_training =
+			ETHTOOL_LINK_EXT_SUBSTATE_LT_KR_LINK_PARTNER_DID_NOT_SET_RECEIVER_READY;
+		break;
+	case MAIA_LINK_DOWN_ERRORS:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_BAD_SIGNAL_INTEGRITY;
+		info->bad_signal_integrity =
+			ETHTOOL_LINK_EXT_SUBSTATE_BSI_LARGE_NUMBER_OF_PHYSICAL_ERRORS;
+		break;
+	case MAIA_LINK_DOWN_OVERTEMP:
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_OVERHEAT;
+		break;
+	default:
+		return -ENODATA;
+	}
+	return 0;
+}
+
+static void maia_get_link_ext_stats(struct net_device *netdev,
+				    struct ethtool_link_ext_stats *stats)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	stats->link_down_events = maia_port_rd(port, MAIA_P_LINK_DOWNS);
+}
+
+/* Module memory ------------------------------------------------------------ */
+
+int maia_port_module_read(struct maia_port *port, u8 bank, u8 page,
+			  u32 offset, u32 len, u8 *data)
+{
+	u32 i, b, v;
+
+	mutex_lock(&port->mod_lock);
+	maia_port_wr(port, MAIA_P_MOD_PAGE, (u32)bank << 8 | page);
+	for (i = offset & ~3u; i < offset + len; i += 4) {
+		v = maia_port_rd(port, MAIA_P_MOD_DATA + i);
+		for (b = 0; b < 4; b++)
+			if (i + b >= offset && i + b < offset + len)
+				data[i + b - offset] = v >> (8 * b);
+	}
+	mutex_unlock(&port->mod_lock);
+	return len;
+}
+
+static int maia_get_module_eeprom_by_page(struct net_device *netdev,
+					  const struct ethtool_module_eeprom *req,
+					  struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int banks = DIV_ROUND_UP(port->num_lanes, 8);
+
+	if (req->i2c_address != 0x50) {
+		NL_SET_ERR_MSG_MOD(extack, "CMIS module: only I2C address 0x50");
+		return -EINVAL;
+	}
+	switch (req->page) {
+	case 0x00:
+	case 0x01:
+	case 0x02:
+		if (req->bank) {
+			NL_SET_ERR_MSG_MOD(extack, "page is not banked");
+			return -EINVAL;
+		}
+		break;
+	case 0x10:
+	case 0x11:
+		if (req->bank >= banks) {
+			NL_SET_ERR_MSG_MOD(extack, "no such bank");
+			return -EINVAL;
+		}
+		break;
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "page not supported");
+		return -EINVAL;
+	}
+	if (req->offset + req->length > MAIA_MOD_WINDOW)
+		return -EINVAL;
+	return maia_port_module_read(port, req->bank, req->page, req->offset,
+				     req->length, req->data);
+}
+
+/* FEC ------------------------------------------------------------------------ */
+
+static int maia_get_fecparam(struct net_device *netdev,
+			     struct ethtool_fecparam *fec)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	fec->fec = ETHTOOL_FEC_AUTO | ETHTOOL_FEC_RS | ETHTOOL_FEC_OFF;
+	fec->active_fec = maia_port_rd(port, MAIA_P_FEC) == MAIA_FEC_RS ?
+			  ETHTOOL_FEC_RS : ETHTOOL_FEC_OFF;
+	return 0;
+}
+
+static int maia_set_fecparam(struct net_device *netdev,
+			     struct ethtool_fecparam *fec)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 mode;
+
+	switch (fec->fec) {
+	case ETHTOOL_FEC_AUTO:
+	case ETHTOOL_FEC_RS:
+		mode = MAIA_FEC_RS;
+		break;
+	case ETHTOOL_FEC_OFF:
+		mode = MAIA_FEC_OFF;
+		break;
+	default:
+		return -EINVAL;
+	}
+	maia_port_wr(port, MAIA_P_FEC, mode);
+	return 0;
+}
+
+static void maia_get_fec_stats(struct net_device *netdev,
+			       struct ethtool_fec_stats *fs)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int l;
+
+	fs->corrected_blocks.total =
+		maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_FEC_CORRECTED));
+	fs->uncorrectable_blocks.total =
+		maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_FEC_UNCORRECTABLE));
+	fs->corrected_bits.total =
+		maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_FEC_CORRECTED_BITS));
+	if (port->num_lanes > ETHTOOL_MAX_LANES)
+		return;
+	for (l = 0; l < port->num_lanes; l++) {
+		fs->corrected_blocks.lanes[l] =
+			maia_port_rd64(port, MAIA_P_FEC_LANE(l, MAIA_FECL_CORRECTED));
+		fs->uncorrectable_blocks.lanes[l] =
+			maia_port_rd64(port,
+				       MAIA_P_FEC_LANE(l, MAIA_FECL_UNCORRECTABLE));
+		fs->corrected_bits.lanes[l] =
+			maia_port_rd64(port,
+				       MAIA_P_FEC_LANE(l, MAIA_FECL_CORRECTED_BITS));
+	}
+}
+
+/* Standard statistics -------------------------------------------------------- */
+
+static u64 maia_stat(struct maia_port *port, unsigned int i)
+{
+	return maia_port_rd64(port, MAIA_P_STAT(i));
+}
+
+static void maia_get_eth_phy_stats(struct net_device *netdev,
+				   struct ethtool_eth_phy_stats *s)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	s->SymbolErrorDuringCarrier =
+		maia_stat(port, MAIA_STAT_FEC_CORRECTED_BITS);
+}
+
+static void maia_get_eth_mac_stats(struct net_device *netdev,
+				   struct ethtool_eth_mac_stats *s)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	s->FramesTransmittedOK = maia_stat(port, MAIA_STAT_TX_FRAMES);
+	s->FramesReceivedOK = maia_stat(port, MAIA_STAT_RX_FRAMES);
+	s->FrameCheckSequenceErrors = maia_stat(port, MAIA_STAT_RX_FCS_ERRORS);
+	s->OctetsTransmittedOK = maia_stat(port, MAIA_STAT_TX_BYTES);
+	s->OctetsReceivedOK = maia_stat(port, MAIA_STAT_RX_BYTES);
+	s->MulticastFramesXmittedOK = maia_stat(port, MAIA_STAT_TX_MCAST);
+	s->BroadcastFramesXmittedOK = maia_stat(port, MAIA_STAT_TX_BCAST);
+	s->MulticastFramesReceivedOK = maia_stat(port, MAIA_STAT_RX_MCAST);
+	s->BroadcastFramesReceivedOK = maia_stat(port, MAIA_STAT_RX_BCAST);
+	s->FrameTooLongErrors = maia_stat(port, MAIA_STAT_RX_OVERSIZE);
+}
+
+static const struct ethtool_rmon_hist_range maia_rmon_ranges[] = {
+	{ 0, 64 },
+	{ 65, 127 },
+	{ 128, 255 },
+	{ 256, 511 },
+	{ 512, 1023 },
+	{ 1024, 1518 },
+	{ 1519, 2047 },
+	{ 2048, 4095 },
+	{ 4096, 9220 },
+	{ }
+};
+
+static void maia_get_rmon_stats(struct net_device *netdev,
+				struct ethtool_rmon_stats *s,
+				const struct ethtool_rmon_hist_range **ranges)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int i;
+
+	s->undersize_pkts = maia_stat(port, MAIA_STAT_RX_UNDERSIZE);
+	s->oversize_pkts = maia_stat(port, MAIA_STAT_RX_OVERSIZE);
+	for (i = 0; i < MAIA_RMON_BINS; i++) {
+		s->hist[i] = maia_stat(port, MAIA_STAT_RX_HIST + i);
+		s->hist_tx[i] = maia_stat(port, MAIA_STAT_TX_HIST + i);
+	}
+	*ranges = maia_rmon_ranges;
+}
+
+/* ethtool -S: device counters with no standard home, driver totals. */
+static const struct {
+	const char *name;
+	unsigned int stat;
+} maia_hw_stats[] = {
+	{ "rx_no_queue", MAIA_STAT_RX_NO_QUEUE },
+	{ "rx_link_down", MAIA_STAT_RX_LINK_DOWN },
+	{ "rx_backpressure", MAIA_STAT_RX_BACKPRESSURE },
+	{ "rx_dma_errors", MAIA_STAT_RX_DMA_ERRORS },
+	{ "rx_csum_ok_hw", MAIA_STAT_RX_CSUM_OK },
+	{ "rx_csum_bad_hw", MAIA_STAT_RX_CSUM_BAD },
+	{ "tx_link_down", MAIA_STAT_TX_LINK_DOWN },
+	{ "tx_bad_desc", MAIA_STAT_TX_BAD_DESC },
+	{ "tx_dma_errors", MAIA_STAT_TX_DMA_ERRORS },
+	{ "tx_oversize", MAIA_STAT_TX_OVERSIZE },
+	{ "tx_tso_hw", MAIA_STAT_TX_TSO },
+	{ "tx_tso_segs_hw", MAIA_STAT_TX_TSO_SEGS },
+	{ "tx_csum_hw", MAIA_STAT_TX_CSUM },
+	{ "tx_training", MAIA_STAT_TX_TRAINING },
+	{ "rx_training", MAIA_STAT_RX_TRAINING },
+	{ "rx_rsc_hw", MAIA_STAT_RX_RSC },
+	{ "rx_rsc_segs_hw", MAIA_STAT_RX_RSC_SEGS },
+};
+
+static const char * const maia_port_stats[] = {
+	"link_ups", "link_downs", "trainings", "tx_timeouts",
+	"rx_alloc_fail", "rx_driver_dropped", "rx_bufs", "tx_stops",
+	"tx_wakes", "tx_driver_dropped",
+};
+
+static const char * const maia_queue_stats[] = {
+	"rx%u_packets", "rx%u_bytes", "tx%u_packets", "tx%u_bytes",
+};
+
+#define MAIA_N_STATS	(ARRAY_SIZE(maia_hw_stats) + \
+			 ARRAY_SIZE(maia_port_stats) + \
+			 MAIA_PORT_QPAIRS * ARRAY_SIZE(maia_queue_stats))
+
+static const char maia_tests[][ETH_GSTRING_LEN] = {
+	"register (offline)",
+	"interrupt (online)",
+	"loopback (offline)",
+	"link (online)",
+};
+
+static int maia_get_sset_count(struct net_device *netdev, int sset)
+{
+	switch (sset) {
+	case ETH_SS_STATS:
+		return MAIA_N_STATS;
+	case ETH_SS_TEST:
+		return ARRAY_SIZE(maia_tests);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static void maia_get_strings(struct net_device *netdev, u32 sset, u8 *data)
+{
+	unsigned int i, q;
+
+	switch (sset) {
+	case ETH_SS_STATS:
+		for (i = 0; i < ARRAY_SIZE(maia_hw_stats); i++)
+			ethtool_puts(&data, maia_hw_stats[i].name);
+		for (i = 0; i < ARRAY_SIZE(maia_port_stats); i++)
+			ethtool_puts(&data, maia_port_stats[i]);
+		for (q = 0; q < MAIA_PORT_QPAIRS; q++)
+			for (i = 0; i < ARRAY_SIZE(maia_queue_stats); i++)
+				ethtool_sprintf(&data, maia_queue_stats[i], q);
+		break;
+	case ETH_SS_TEST:
+		memcpy(data, maia_tests, sizeof(maia_tests));
+		break;
+	}
+}
+
+static void maia_get_ethtool_stats(struct net_device *netdev,
+				   struct ethtool_stats *stats, u64 *data)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	struct maia_tx_stats tx, qtx;
+	struct maia_rx_stats rx, qrx;
+	unsigned int i, q;
+
+	for (i = 0; i < ARRAY_SIZE(maia_hw_stats); i++)
+		*data++ = maia_stat(port, maia_hw_stats[i].stat);
+	maia_port_get_totals(port, &tx, &rx);
+	*data++ = maia_port_rd(port, MAIA_P_LINK_UPS);
+	*data++ = maia_port_rd(port, MAIA_P_LINK_DOWNS);
+	*data++ = maia_port_rd(port, MAIA_P_TRAININGS);
+	*data++ = atomic64_read(&port->tx_timeouts);
+	*data++ = rx.alloc_fail;
+	*data++ = rx.dropped;
+	*data++ = rx.bufs;
+	*data++ = tx.stops;
+	*data++ = tx.wakes;
+	*data++ = tx.dropped;
+
+	spin_lock_bh(&port->stats_lock);
+	for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
+		memset(&qtx, 0, sizeof(qtx));
+		memset(&qrx, 0, sizeof(qrx));
+		if (port->qps[q])
+			maia_qp_read_stats(port->qps[q], &qtx, &qrx);
+		*data++ = port->qbase[q].rx_packets + qrx.packets;
+		*data++ = port->qbase[q].rx_bytes + qrx.bytes;
+		*data++ = port->qbase[q].tx_packets + qtx.packets;
+		*data++ = port->qbase[q].tx_bytes + qtx.bytes;
+	}
+	spin_unlock_bh(&port->stats_lock);
+}
+
+/* Rings, channels, coalescing -------------------------------------------------- */
+
+static void maia_get_ringparam(struct net_device *netdev,
+			       struct ethtool_ringparam *ring,
+			       struct kernel_ethtool_ringparam *kring,
+			       struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	ring->rx_max_pending = MAIA_RING_MAX;
+	ring->tx_max_pending = MAIA_RING_MAX;
+	ring->rx_pending = port->rx_ring_size;
+	ring->tx_pending = port->tx_ring_size;
+	kring->rx_buf_len = MAIA_RX_BUF_LEN;
+}
+
+static bool maia_ring_size_ok(u32 n)
+{
+	return n >= MAIA_RING_MIN && n <= MAIA_RING_MAX && is_power_of_2(n);
+}
+
+static int maia_set_ringparam(struct net_device *netdev,
+			      struct ethtool_ringparam *ring,
+			      struct kernel_ethtool_ringparam *kring,
+			      struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	if (!maia_ring_size_ok(ring->rx_pending) ||
+	    !maia_ring_size_ok(ring->tx_pending)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "ring sizes must be powers of two, %u..%u",
+				       MAIA_RING_MIN, MAIA_RING_MAX);
+		return -EINVAL;
+	}
+	if (kring->rx_buf_len && kring->rx_buf_len != MAIA_RX_BUF_LEN) {
+		NL_SET_ERR_MSG_MOD(extack, "RX buffer length is fixed");
+		return -EINVAL;
+	}
+	if (ring->rx_pending == port->rx_ring_size &&
+	    ring->tx_pending == port->tx_ring_size)
+		return 0;
+	port->rx_ring_size = ring->rx_pending;
+	port->tx_ring_size = ring->tx_pending;
+	return maia_port_reconfigure(port);
+}
+
+static void maia_get_channels(struct net_device *netdev,
+			      struct ethtool_channels *ch)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	ch->max_combined = MAIA_PORT_QPAIRS;
+	ch->combined_count = port->num_qps;
+}
+
+static int maia_set_channels(struct net_device *netdev,
+			     struct ethtool_channels *ch)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int i;
+
+	if (!ch->combined_count || ch->combined_count > MAIA_PORT_QPAIRS ||
+	    ch->rx_count || ch->tx_count || ch->other_count)
+		return -EINVAL;
+	if (ch->combined_count == port->num_qps)
+		return 0;
+	port->num_qps = ch->combined_count;
+	if (!netif_is_rxfh_configured(netdev))
+		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
+			port->rss_indir[i] =
+				ethtool_rxfh_indir_default(i, port->num_qps);
+	if (!netif_running(netdev)) {
+		netif_set_real_num_tx_queues(netdev, port->num_qps);
+		netif_set_real_num_rx_queues(netdev, port->num_qps);
+		return 0;
+	}
+	return maia_port_reconfigure(port);
+}
+
+static int maia_get_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	ec->rx_coalesce_usecs = port->rx_usecs;
+	ec->rx_max_coalesced_frames = port->rx_frames;
+	ec->tx_coalesce_usecs = port->tx_usecs;
+	ec->tx_max_coalesced_frames = port->tx_frames;
+	return 0;
+}
+
+static int maia_set_coalesce(struct net_device *netdev,
+			     struct ethtool_coalesce *ec,
+			     struct kernel_ethtool_coalesce *kec,
+			     struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	if (ec->rx_coalesce_usecs > MAIA_COALESCE_USECS_MAX ||
+	    ec->tx_coalesce_usecs > MAIA_COALESCE_USECS_MAX) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "usecs must be at most %u",
+				       MAIA_COALESCE_USECS_MAX);
+		return -EINVAL;
+	}
+	if (ec->rx_max_coalesced_frames > MAIA_COALESCE_FRAMES_MAX ||
+	    ec->tx_max_coalesced_frames > MAIA_COALESCE_FRAMES_MAX) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "frames must be at most %u",
+				       MAIA_COALESCE_FRAMES_MAX);
+		return -EINVAL;
+	}
+	port->rx_usecs = ec->rx_coalesce_usecs;
+	port->rx_frames = ec->rx_max_coalesced_frames;
+	port->tx_usecs = ec->tx_coalesce_usecs;
+	port->tx_frames = ec->tx_max_coalesced_frames;
+	if (port->up)
+		maia_port_apply_coalesce(port);
+	return 0;
+}
+
+/* RSS ----------------------------------------------------------------------- */
+
+static u32 maia_get_rxfh_key_size(struct net_device *netdev)
+{
+	return MAIA_RSS_KEY_SIZE;
+}
+
+static u32 maia_get_rxfh_indir_size(struct net_device *netdev)
+{
+	return MAIA_RSS_INDIR_SIZE;
+}
+
+static int maia_get_rxfh(struct net_device *netdev,
+			 struct ethtool_rxfh_param *rxfh)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int i;
+
+	rxfh->hfunc = ETH_RSS_HASH_TOP;
+	if (rxfh->indir)
+		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
+			rxfh->indir[i] = port->rss_indir[i];
+	if (rxfh->key)
+		memcpy(rxfh->key, port->rss_key, MAIA_RSS_KEY_SIZE);
+	return 0;
+}
+
+static int maia_set_rxfh(struct net_device *netdev,
+			 struct ethtool_rxfh_param *rxfh,
+			 struct netlink_ext_ack *extack)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int i;
+
+	if (rxfh->hfunc != ETH_RSS_HASH_NO_CHANGE &&
+	    rxfh->hfunc != ETH_RSS_HASH_TOP) {
+		NL_SET_ERR_MSG_MOD(extack, "only the Toeplitz hash is supported");
+		return -EOPNOTSUPP;
+	}
+	if (rxfh->indir) {
+		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
+			if (rxfh->indir[i] >= port->num_qps)
+				return -EINVAL;
+		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
+			port->rss_indir[i] = rxfh->indir[i];
+	}
+	if (rxfh->key)
+		memcpy(port->rss_key, rxfh->key, MAIA_RSS_KEY_SIZE);
+	if (port->up)
+		maia_port_apply_rss(port);
+	return 0;
+}
+
+static int maia_get_rxnfc(struct net_device *netdev, struct ethtool_rxnfc *cmd,
+			  u32 *rule_locs)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	switch (cmd->cmd) {
+	case ETHTOOL_GRXRINGS:
+		cmd->data = port->num_qps;
+		return 0;
+	case ETHTOOL_GRXFH:
+		switch (cmd->flow_type) {
+		case TCP_V4_FLOW:
+		case UDP_V4_FLOW:
+		case TCP_V6_FLOW:
+		case UDP_V6_FLOW:
+			cmd->data = RXH_IP_SRC | RXH_IP_DST | RXH_L4_B_0_1 |
+				    RXH_L4_B_2_3;
+			return 0;
+		case IPV4_FLOW:
+		case IPV6_FLOW:
+			cmd->data = RXH_IP_SRC | RXH_IP_DST;
+			return 0;
+		default:
+			cmd->data = 0;
+			return 0;
+		}
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/* Register dump ----------------------------------------------------------------- */
+
+static int maia_get_regs_len(struct net_device *netdev)
+{
+	return MAIA_REGS_DUMP_LEN;
+}
+
+static void maia_get_regs(struct net_device *netdev, struct ethtool_regs *regs,
+			  void *p)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 *out = p;
+	unsigned int i;
+
+	regs->version = maia_core_info(port->core)->hw_version;
+	for (i = 0; i < MAIA_REGS_DUMP_LEN / 4; i++) {
+		/* reading the queue pair block has no side effects */
+		out[i] = maia_port_rd(port, i * 4);
+	}
+}
+
+/* Self-test ------------------------------------------------------------------------ */
+
+static int maia_test_regs(struct maia_port *port)
+{
+	static const u32 patterns[] = { 0xa5a5a5a5, 0x5a5a5a5a, 0xffffffff, 0 };
+	unsigned int i, j;
+	int fail = 0;
+
+	for (i = 0; i < MAIA_RSS_KEY_SIZE / 4 && !fail; i++) {
+		for (j = 0; j < ARRAY_SIZE(patterns); j++) {
+			maia_port_wr(port, MAIA_P_RSS_KEY(i), patterns[j]);
+			if (maia_port_rd(port, MAIA_P_RSS_KEY(i)) != patterns[j]) {
+				fail = 1;
+				break;
+			}
+		}
+	}
+	if (maia_port_rd(port, MAIA_P_QPAIRS) != MAIA_PORT_QPAIRS ||
+	    maia_port_rd(port, MAIA_P_LANE_RATE) != port->lane_rate)
+		fail = 1;
+	maia_port_apply_rss(port);
+	if (!port->up)
+		maia_port_wr(port, MAIA_P_RSS_CTRL, 0);
+	return fail;
+}
+
+static int maia_test_irq(struct maia_port *port)
+{
+	struct maia_qpair *qp;
+	unsigned int i, tries;
+	int before;
+
+	if (!port->up)
+		return 1;
+	for (i = 0; i < port->up_qps; i++) {
+		qp = port->qps[i];
+		before = atomic_read(&qp->irqs);
+		maia_core_write(port->core, MAIA_REG_INT_TEST,
+				MAIA_VEC_PORT(port->index, i));
+		for (tries = 0; tries < 100; tries++) {
+			if (atomic_read(&qp->irqs) != before)
+				break;
+			usleep_range(10000, 20000);
+		}
+		if (atomic_read(&qp->irqs) == before)
+			return 1;
+	}
+	return 0;
+}
+
+static int maia_test_loopback(struct maia_port *port)
+{
+	struct net_device *netdev = port->netdev;
+	unsigned int i, tries;
+	struct sk_buff *skb;
+	struct ethhdr *eth;
+	u32 ctrl;
+	int ret = 0;
+
+	if (!port->up)
+		return 1;
+	atomic_set(&port->selftest_rx, 0);
+	WRITE_ONCE(port->selftest_active, true);
+	ctrl = maia_port_rd(port, MAIA_P_CTRL);
+	maia_port_wr(port, MAIA_P_CTRL, ctrl | MAIA_P_CTRL_LOOPBACK);
+	for (i = 0; i < MAIA_SELFTEST_FRAMES; i++) {
+		skb = netdev_alloc_skb(netdev, 128);
+		if (!skb) {
+			ret = 1;
+			break;
+		}
+		eth = skb_put(skb, ETH_HLEN);
+		ether_addr_copy(eth->h_dest, netdev->dev_addr);
+		ether_addr_copy(eth->h_source, netdev->dev_addr);
+		eth->h_proto = htons(ETH_P_802_EX1);
+		memset(skb_put(skb, 64), 0x5a + i, 64);
+		skb->dev = netdev;
+		skb_reset_mac_header(skb);
+		skb_set_queue_mapping(skb, i % port->up_qps);
+		if (dev_direct_xmit(skb, i % port->up_qps) != NETDEV_TX_OK) {
+			ret = 1;
+			break;
+		}
+	}
+	for (tries = 0; tries < 100; tries++) {
+		if (atomic_read(&port->selftest_rx) >= MAIA_SELFTEST_FRAMES)
+			break;
+		usleep_range(10000, 20000);
+	}
+	if (atomic_read(&port->selftest_rx) < MAIA_SELFTEST_FRAMES)
+		ret = 1;
+	maia_port_wr(port, MAIA_P_CTRL, ctrl);
+	WRITE_ONCE(port->selftest_active, false);
+	return ret;
+}
+
+static void maia_self_test(struct net_device *netdev, struct ethtool_test *et,
+			   u64 *data)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	unsigned int i;
+
+	memset(data, 0, sizeof(u64) * ARRAY_SIZE(maia_tests));
+	if (et->flags & ETH_TEST_FL_OFFLINE) {
+		data[0] = maia_test_regs(port);
+		data[2] = maia_test_loopback(port);
+	}
+	data[1] = maia_test_irq(port);
+	data[3] = !(maia_port_rd(port, MAIA_P_STATUS) & MAIA_P_STATUS_UP);
+	for (i = 0; i < ARRAY_SIZE(maia_tests); i++)
+		if (data[i])
+			et->flags |= ETH_TEST_FL_FAILED;
+}
+
+const struct ethtool_ops maia_ethtool_ops = {
+	.cap_link_lanes_supported = true,
+	.supported_coalesce_params = ETHTOOL_COALESCE_USECS |
+				     ETHTOOL_COALESCE_MAX_FRAMES,
+	.supported_ring_params = ETHTOOL_RING_USE_RX_BUF_LEN,
+	.get_drvinfo = maia_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+	.get_link_ksettings = maia_get_link_ksettings,
+	.set_link_ksettings = maia_set_link_ksettings,
+	.get_link_ext_state = maia_get_link_ext_state,
+	.get_link_ext_stats = maia_get_link_ext_stats,
+	.get_module_eeprom_by_page = maia_get_module_eeprom_by_page,
+	.get_fecparam = maia_get_fecparam,
+	.set_fecparam = maia_set_fecparam,
+	.get_fec_stats = maia_get_fec_stats,
+	.get_eth_phy_stats = maia_get_eth_phy_stats,
+	.get_eth_mac_stats = maia_get_eth_mac_stats,
+	.get_rmon_stats = maia_get_rmon_stats,
+	.get_sset_count = maia_get_sset_count,
+	.get_strings = maia_get_strings,
+	.get_ethtool_stats = maia_get_ethtool_stats,
+	.get_ringparam = maia_get_ringparam,
+	.set_ringparam = maia_set_ringparam,
+	.get_channels = maia_get_channels,
+	.set_channels = maia_set_channels,
+	.get_coalesce = maia_get_coalesce,
+	.set_coalesce = maia_set_coalesce,
+	.get_rxfh_key_size = maia_get_rxfh_key_size,
+	.get_rxfh_indir_size = maia_get_rxfh_indir_size,
+	.get_rxfh = maia_get_rxfh,
+	.set_rxfh = maia_set_rxfh,
+	.get_rxnfc = maia_get_rxnfc,
+	.get_regs_len = maia_get_regs_len,
+	.get_regs = maia_get_regs,
+	.self_test = maia_self_test,
+	.get_ts_info = ethtool_op_get_ts_info,
+};

@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# maia_link devlink and netdev netlink: device info (serial, versions), one
+# physical devlink port per optical port, the "link" and "tx" health
+# reporters (diagnose, dump, recover), and per-queue statistics through
+# the netdev family (qstats-get, with ynl from linux-source when present).
+
+. "$(dirname "$(readlink -f "$0")")/maia_link_lib.sh"
+
+YNL=${MAIA_KSRC:-${MAIA_REPO:-/nonexistent}/build/linux-source}
+
+dl_port() {	# devlink port handle of a root-namespace netdev
+	devlink port show | awk -v n="$1" '$0 ~ "netdev " n " " {sub(/:$/, "", $1); print $1}'
+}
+
+t_dev_info() {
+	local out
+	out=$(devlink dev info) || return 1
+	echo "$out"
+	echo "$out" | grep -q "driver maia_link" &&
+	echo "$out" | grep -Eq "serial_number [0-9a-f]{16}" &&
+	echo "$out" | grep -q "board.id maia" &&
+	echo "$out" | grep -Eq "fw [0-9]+\.[0-9]+"
+}
+
+t_ports() {
+	local out
+	out=$(devlink port show) || return 1
+	echo "$out"
+	[ "$(echo "$out" | grep -c "flavour physical")" -ge 2 ] &&
+	echo "$out" | grep -q "netdev $A flavour physical port 0 .*lanes $LANES"
+}
+
+t_reporters() {
+	local p out
+	p=$(dl_port "$A")
+	out=$(devlink health show | grep -A4 "^$p:") || return 1
+	echo "$out"
+	echo "$out" | grep -q "reporter link" && echo "$out" | grep -q "reporter tx"
+}
+
+t_link_diagnose_dump() {
+	local p out
+	p=$(dl_port "$A")
+	out=$(devlink health diagnose "$p" reporter link) || return 1
+	echo "$out"
+	echo "$out" | grep -q "state: up" || return 1
+	# a link loss is reported (and dumped) ...
+	echo 1 > "$A_DBG/fiber_pulled"
+	wait_both 0 5
+	echo 0 > "$A_DBG/fiber_pulled"
+	wait_both 1 5 || return 1
+	sleep 0.5
+	devlink health show "$p" reporter link
+	out=$(devlink health dump show "$p" reporter link) || return 1
+	echo "$out"
+	echo "$out" | grep -q "status_at_event" &&
+	devlink health show "$p" reporter link | grep -Eq "error [1-9]" &&
+	devlink health dump clear "$p" reporter link
+}
+
+t_tx_recover() {
+	local p out
+	p=$(dl_port "$A")
+	out=$(devlink health diagnose "$p" reporter tx) || return 1
+	echo "$out" | head -12
+	echo "$out" | grep -q "queues" || return 1
+	devlink health recover "$p" reporter tx || return 1
+	wait_both 1 10 || return 1
+	xfer_check 4 fwd
+}
+
+t_qstats() {
+	local out
+	if [ ! -f "$YNL/tools/net/ynl/cli.py" ]; then
+		echo "no ynl in $YNL"
+		return "$KSFT_SKIP"
+	fi
+	ping -c 3 -i 0.2 "$B_IP" >/dev/null
+	out=$(python3 "$YNL/tools/net/ynl/cli.py" --no-schema \
+		--spec "$YNL/Documentation/netlink/specs/netdev.yaml" \
+		--dump qstats-get --json '{"scope": ["queue"]}' 2>&1) || { echo "$out"; return 1; }
+	echo "$out" | head -20
+	python3 - "$out" "$(cat /sys/class/net/"$A"/ifindex)" <<'PY'
+import ast, sys
+rows = ast.literal_eval(sys.argv[1])
+idx = int(sys.argv[2])
+mine = [r for r in rows if r.get("ifindex") == idx]
+rx = sum(r.get("rx-packets", 0) for r in mine if r.get("queue-type") == "rx")
+tx = sum(r.get("tx-packets", 0) for r in mine if r.get("queue-type") == "tx")
+print(f"ifindex {idx}: {len(mine)} queues, rx-packets {rx}, tx-packets {tx}")
+sys.exit(0 if mine and rx > 0 and tx > 0 else 1)
+PY
+}
+
+maia_setup
+ktap_set_plan 6
+run_test dev_info t_dev_info
+run_test ports t_ports
+run_test health_reporters t_reporters
+run_test link_reporter_diagnose_dump t_link_diagnose_dump
+run_test tx_reporter_recover t_tx_recover
+run_test qstats_per_queue t_qstats
+ktap_finished

@@ -1,0 +1,150 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# maia_link data path between port 0 and port 1 of one device (port 1 in a
+# network namespace): carrier, ping v4/v6, jumbo frames, data integrity of
+# TCP transfers (SHA-256), iperf3 throughput, offloads in use, RSS spreading
+# flows over the queue pairs, link state seen from both ends.
+
+. "$(dirname "$(readlink -f "$0")")/maia_link_lib.sh"
+
+t_carrier() {
+	check "A carrier" [ "$(carrier "$A")" = 1 ] &&
+	check "B carrier" [ "$(carrier "$B" ns)" = 1 ] &&
+	check "A speed" [ "$(eth_field A Speed)" = "${FULL_SPEED}Mb/s" ] &&
+	check "A lanes" [ "$(eth_field A Lanes)" = "$LANES" ] &&
+	check "B speed" [ "$(eth_field B Speed)" = "${FULL_SPEED}Mb/s" ]
+}
+
+t_ping4() {
+	ping -c 5 -i 0.2 -W 2 "$B_IP" | tail -2 &&
+	ns ping -c 5 -i 0.2 -W 2 "$A_IP" | tail -2
+}
+
+t_ping6() {
+	ping -6 -c 5 -i 0.2 -W 2 "$B_IP6" | tail -2 &&
+	ns ping -6 -c 5 -i 0.2 -W 2 "$A_IP6" | tail -2
+}
+
+t_ping_full_mtu() {
+	ping -c 3 -i 0.2 -W 2 -M do -s 1472 "$B_IP" | tail -2 &&
+	! ping -c 1 -W 1 -M do -s 1473 "$B_IP" >/dev/null 2>&1
+}
+
+t_jumbo() {
+	local ok=0
+	ip link set "$A" mtu 9000 && ns ip link set "$B" mtu 9000 || return 1
+	ping -c 3 -i 0.2 -W 2 -M do -s 8972 "$B_IP" | tail -2 &&
+	ns ping -c 3 -i 0.2 -W 2 -M do -s 8972 "$A_IP" | tail -2 &&
+	xfer_check 16 fwd && xfer_check 16 rev || ok=1
+	ip link set "$A" mtu 1500
+	ns ip link set "$B" mtu 1500
+	return $ok
+}
+
+t_mtu_limits() {
+	refused "mtu 9001" ip link set "$A" mtu 9001 &&
+	refused "mtu 67" ip link set "$A" mtu 67 &&
+	check "mtu 68 accepted" ip link set "$A" mtu 68 &&
+	ip link set "$A" mtu 1500
+}
+
+# A frame longer than the receiver's MTU is dropped and counted there.
+t_jumbo_oversize_dropped() {
+	local before after ok=0
+	ip link set "$A" mtu 9000
+	before=$(ns ethtool -S "$B" --groups eth-mac | awk '/FrameTooLongErrors/ {print $2}')
+	ping -c 2 -W 1 -s 4000 "$B_IP" >/dev/null 2>&1 && ok=1
+	after=$(ns ethtool -S "$B" --groups eth-mac | awk '/FrameTooLongErrors/ {print $2}')
+	ip link set "$A" mtu 1500
+	echo "FrameTooLongErrors on B: $before -> $after"
+	[ $ok = 0 ] && [ "$after" -gt "$before" ]
+}
+
+t_xfer_fwd() { xfer_check 32 fwd; }
+t_xfer_rev() { xfer_check 32 rev; }
+
+t_iperf_tcp() {
+	iperf_run -t 5 && [ "$IPERF_MBPS" -gt 20 ]
+}
+
+t_iperf_tcp_reverse() {
+	iperf_run -t 5 -R && [ "$IPERF_MBPS" -gt 20 ]
+}
+
+# The UDP sender is CPU-bound under TCG: check that what is sent arrives.
+t_iperf_udp() {
+	iperf_run -u -b 100M -l 1400 -t 3 && [ "$IPERF_MBPS" -gt 5 ] &&
+	python3 -c "import sys; sys.exit(0 if float('$IPERF_LOST') < 2 else 1)"
+}
+
+t_offloads_used() {
+	local tso0 tso1 csum0 csum1
+	tso0=$(stat_of A tx_tso_hw)
+	csum0=$(stat_of B rx_csum_ok_hw)
+	iperf_run -t 2 >/dev/null || return 1
+	tso1=$(stat_of A tx_tso_hw)
+	csum1=$(stat_of B rx_csum_ok_hw)
+	echo "TSO packets segmented by A: $((tso1 - tso0)), checksums verified by B: $((csum1 - csum0))"
+	ethtool -k "$A" | grep -E "^(tcp-segmentation-offload|tx-checksumming|rx-checksumming|receive-hashing):"
+	[ $((tso1 - tso0)) -gt 0 ] && [ $((csum1 - csum0)) -gt 0 ]
+}
+
+# Four TCP flows over four queue pairs: the receiver's RSS puts them on
+# more than one queue.
+t_rss_spreads_flows() {
+	local q used=0 before=() after
+	ns ethtool -L "$B" combined 4 || return 1
+	wait_both 1 || return 1
+	for q in 0 1 2 3; do
+		before[q]=$(stat_of B "rx${q}_packets")
+	done
+	iperf_run -t 3 -P 8 >/dev/null || return 1
+	for q in 0 1 2 3; do
+		after=$(stat_of B "rx${q}_packets")
+		echo "queue $q: $((after - before[q])) packets"
+		[ $((after - before[q])) -gt 100 ] && used=$((used + 1))
+	done
+	ns ethtool -x "$B" | head -4
+	[ $used -ge 2 ]
+}
+
+t_link_follows_peer() {
+	ns ip link set "$B" down
+	check "A loses carrier when B goes down" wait_carrier "$A" root 0 5 || return 1
+	ethtool "$A" | grep "Link detected"
+	ns ip link set "$B" up
+	check "carrier back on both ends" wait_both 1 10 || return 1
+	ping -c 2 -W 2 "$B_IP" >/dev/null
+}
+
+t_stats64_persist() {
+	local rx0 rx1
+	rx0=$(cat /sys/class/net/"$A"/statistics/rx_packets)
+	ip link set "$A" down
+	ip link set "$A" up
+	wait_both 1 10 || return 1
+	rx1=$(cat /sys/class/net/"$A"/statistics/rx_packets)
+	echo "rx_packets before down $rx0, after up $rx1"
+	[ "$rx1" -ge "$rx0" ] && [ "$rx0" -gt 0 ]
+}
+
+maia_setup
+ktap_set_plan 16
+run_test carrier_and_speed t_carrier
+run_test ping_ipv4 t_ping4
+run_test ping_ipv6 t_ping6
+run_test ping_full_mtu_df t_ping_full_mtu
+run_test mtu_limits t_mtu_limits
+run_test jumbo_mtu_9000 t_jumbo
+run_test jumbo_oversize_dropped t_jumbo_oversize_dropped
+run_test tcp_transfer_integrity t_xfer_fwd
+run_test tcp_transfer_integrity_reverse t_xfer_rev
+run_test iperf3_tcp t_iperf_tcp
+run_test iperf3_tcp_reverse t_iperf_tcp_reverse
+run_test iperf3_udp t_iperf_udp
+run_test offloads_used t_offloads_used
+run_test rss_spreads_flows t_rss_spreads_flows
+run_test link_follows_peer t_link_follows_peer
+run_test stats_persist_down_up t_stats64_persist
+ktap_finished
