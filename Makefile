@@ -13,7 +13,7 @@ SUITES := core accel net
 export PATH := /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$(PATH)
 
 .PHONY: all deps qemu modules userspace kernel-source selftests demo check \
-	bench checkpatch clean
+	bench checkpatch clean ethtool
 
 all: modules userspace selftests qemu
 
@@ -38,7 +38,11 @@ userspace: deps
 kernel-source: deps
 	$(REPO)/scripts/kernel-source.sh $(KSRC)
 
-selftests: kernel-source userspace
+# ethtool >= 6.2 (JSON output) for the kernel's drivers/net selftests.
+ethtool: deps
+	$(REPO)/scripts/ethtool-build.sh
+
+selftests: kernel-source userspace ethtool
 	$(MAKE) -C $(REPO)/selftests KSFT_DIR=$(KSFT_DIR) \
 		O=$(BUILD)/kselftest USERSPACE=$(BUILD)/userspace
 

@@ -1192,6 +1192,18 @@ static void maia_qp_write(MaiaPort *p, MaiaQpair *qp, hwaddr r, uint32_t v)
         }
         qp->tx.tail = v;
         trace_maia_link_doorbell(p->index, qp->index, "tx", v);
+        /*
+         * A short backlog (a lone small packet) goes out from the doorbell
+         * itself: handing it to the main loop costs a thread wake-up per
+         * packet, which dominates small-packet rates. Bursts still go to
+         * the bottom half, in batches.
+         */
+        if (maia_ring_avail(qp->tx.head, qp->tx.tail, qp->tx.size) <=
+                MAIA_TX_INLINE && !p->tx_blocked &&
+            (p->ctrl & MAIA_P_CTRL_ENABLE) &&
+            !maia_txq_process(p, qp)) {
+            break;
+        }
         qemu_bh_schedule(p->tx_bh);
         break;
     case MAIA_TXQ_WB_LO:

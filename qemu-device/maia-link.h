@@ -24,6 +24,7 @@ struct MaiaPort;
 #define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
 #define MAIA_RXD_CACHE          64
 #define MAIA_TX_BUDGET          256     /* packets per queue per BH run */
+#define MAIA_TX_INLINE          4       /* backlog sent from the doorbell */
 #define MAIA_TRAIN_PERIOD_NS    (100 * SCALE_MS)
 #define MAIA_PEER_TIMEOUT_NS    (500 * SCALE_MS)
 #define MAIA_TRAIN_FAIL_TICKS   5

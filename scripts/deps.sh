@@ -37,7 +37,7 @@ pkgs=(
 	ninja-build libglib2.0-dev libpixman-1-dev libslirp-dev libfdt-dev libattr1-dev
 	python3-venv dpkg-dev pkg-config
 	libdrm-dev busybox-static seabios qemu-system-data ipxe-qemu
-	ethtool iproute2 iperf3 python3 socat coreutils iputils-ping
+	ethtool iproute2 iperf3 python3 socat coreutils iputils-ping curl
 	libopenblas-dev libmnl-dev
 )
 missing=()

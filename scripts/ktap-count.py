@@ -42,6 +42,8 @@ for log in sorted(results.glob("*.ktap")):
         if m.group(1) == "not ok" and not leaf_failed and "# SKIP" not in m.group(4):
             failed += 1
             failures.append(f"{session} {prog}{m.group(4)}")
+        elif not leaves and "# SKIP" in m.group(4):
+            skipped += 1
         elif not leaves and m.group(1) == "ok":
             passed += 1
         leaves = []

@@ -12,7 +12,7 @@
 #define MAIA_LINK_DRV_NAME	"maia_link"
 
 #define MAIA_RING_DEFAULT	1024
-#define MAIA_RX_TRUESIZE	2048
+#define MAIA_RX_TRUESIZE	PAGE_SIZE
 #define MAIA_RX_HEADROOM	NET_SKB_PAD
 #define MAIA_RX_BUF_LEN		(ALIGN_DOWN(MAIA_RX_TRUESIZE - MAIA_RX_HEADROOM - \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), 64))
@@ -80,7 +80,7 @@ struct maia_tx_buf {
 /**
  * struct maia_rx_buf - a posted receive buffer
  * @page: page_pool page the buffer is in (NULL when not posted)
- * @offset: start of the 2 KiB fragment in @page
+ * @offset: start of the buffer in @page (MAIA_RX_TRUESIZE bytes)
  */
 struct maia_rx_buf {
 	struct page *page;
@@ -118,6 +118,7 @@ struct maia_tx_stats {
  * @dropped: frames dropped by the driver
  * @bufs: buffers consumed (more than one per jumbo frame)
  * @rsc: segments that arrived coalesced by the device (hardware GRO)
+ * @rsc_frames: the coalesced frames they arrived in
  */
 struct maia_rx_stats {
 	u64 packets;
@@ -129,6 +130,7 @@ struct maia_rx_stats {
 	u64 dropped;
 	u64 bufs;
 	u64 rsc;
+	u64 rsc_frames;
 };
 
 struct maia_qpair;

@@ -2,7 +2,8 @@
 /*
  * maia_link debugfs: /sys/kernel/debug/maia_link/<pci>-p<port>/
  *
- *   link          link state, lanes, peer, temperature (read)
+ *   link          link state, lanes, peer, temperature, FEC totals, module
+ *                 flags, per-lane TX/RX optical power, bias and flags (read)
  *   regs          the port's control and queue registers (read)
  *   lane_kill     mask of dead lanes (read/write, fault injection)
  *   fiber_pulled  0/1 (read/write, fault injection)
@@ -17,6 +18,7 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 
 #include "maia_link.h"
 
@@ -30,6 +32,76 @@ void maia_link_debugfs_init(void)
 void maia_link_debugfs_exit(void)
 {
 	debugfs_remove_recursive(maia_link_debugfs_root);
+}
+
+/*
+ * Page 11h lane flags, CMIS byte order: each byte holds one flag for eight
+ * lanes (bit = lane within the bank). Listed by name so that tools need
+ * not know the module map.
+ */
+static const struct {
+	u8 byte;
+	const char *name;
+} maia_lane_flags[] = {
+	{ 139, "tx_power_high_alarm" },	{ 140, "tx_power_low_alarm" },
+	{ 141, "tx_power_high_warn" },	{ 142, "tx_power_low_warn" },
+	{ 143, "bias_high_alarm" },	{ 144, "bias_low_alarm" },
+	{ 145, "bias_high_warn" },	{ 146, "bias_low_warn" },
+	{ 147, "rx_los" },
+	{ 149, "rx_power_high_alarm" },	{ 150, "rx_power_low_alarm" },
+	{ 151, "rx_power_high_warn" },	{ 152, "rx_power_low_warn" },
+};
+
+/*
+ * Lane monitors from the module's page 11h: TX/RX power in uW, bias in uA,
+ * then the lane's raised flags ("-" when none).
+ */
+static void maia_dbg_optics(struct seq_file *m, struct maia_port *port)
+{
+	unsigned int bank, i, f, lane, raised;
+	u8 page[128];
+	u16 tx, rx, bias;
+
+	for (bank = 0; bank < DIV_ROUND_UP(port->num_lanes, 8); bank++) {
+		maia_port_module_read(port, bank, 0x11, 128, 128, page);
+		for (i = 0; i < 8; i++) {
+			lane = bank * 8 + i;
+			if (lane >= port->num_lanes)
+				break;
+			tx = get_unaligned_be16(page + 154 - 128 + 2 * i);
+			bias = get_unaligned_be16(page + 170 - 128 + 2 * i);
+			rx = get_unaligned_be16(page + 186 - 128 + 2 * i);
+			seq_printf(m, "lane %u: tx_uw %u rx_uw %u bias_ua %u flags",
+				   lane, tx / 10, rx / 10, bias * 2);
+			raised = 0;
+			for (f = 0; f < ARRAY_SIZE(maia_lane_flags); f++) {
+				if (!(page[maia_lane_flags[f].byte - 128] & BIT(i)))
+					continue;
+				seq_printf(m, "%c%s", raised++ ? ',' : ' ',
+					   maia_lane_flags[f].name);
+			}
+			seq_puts(m, raised ? "\n" : " -\n");
+		}
+	}
+}
+
+/* Module-level flags from the lower page (byte 9: temperature). */
+static void maia_dbg_module_flags(struct seq_file *m, struct maia_port *port)
+{
+	static const char * const names[] = {
+		"temp_high_alarm", "temp_low_alarm",
+		"temp_high_warn", "temp_low_warn",
+	};
+	unsigned int i, raised = 0;
+	u8 lower[128];
+
+	maia_port_module_read(port, 0, 0, 0, 128, lower);
+	seq_puts(m, "module_flags:");
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (lower[9] & BIT(i))
+			seq_printf(m, "%c%s", raised++ ? ',' : ' ', names[i]);
+	}
+	seq_puts(m, raised ? "\n" : " -\n");
 }
 
 static int maia_dbg_link_show(struct seq_file *m, void *unused)
@@ -66,6 +138,14 @@ static int maia_dbg_link_show(struct seq_file *m, void *unused)
 	seq_printf(m, "trainings: %u\n", maia_port_rd(port, MAIA_P_TRAININGS));
 	seq_printf(m, "temperature_mc: %d\n",
 		   (s32)maia_port_rd(port, MAIA_P_TEMP_MC));
+	seq_printf(m, "fec_corrected: %llu\n",
+		   maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_FEC_CORRECTED)));
+	seq_printf(m, "fec_uncorrectable: %llu\n",
+		   maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_FEC_UNCORRECTABLE)));
+	seq_printf(m, "rx_fcs_errors: %llu\n",
+		   maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_FCS_ERRORS)));
+	maia_dbg_module_flags(m, port);
+	maia_dbg_optics(m, port);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(maia_dbg_link);

@@ -274,6 +274,8 @@ static void maia_qstats_rx(struct net_device *netdev, int idx,
 		stats->csum_none = rx.csum_none;
 		stats->csum_bad = rx.csum_bad;
 		stats->hw_drops = rx.dropped;
+		stats->hw_gro_packets = rx.rsc_frames;
+		stats->hw_gro_wire_packets = rx.rsc;
 	}
 	spin_unlock_bh(&port->stats_lock);
 }
@@ -313,6 +315,8 @@ static void maia_qstats_base(struct net_device *netdev,
 	rx->csum_none = port->base_rx.csum_none;
 	rx->csum_bad = port->base_rx.csum_bad;
 	rx->hw_drops = port->base_rx.dropped;
+	rx->hw_gro_packets = port->base_rx.rsc_frames;
+	rx->hw_gro_wire_packets = port->base_rx.rsc;
 	tx->packets = port->base_tx.packets;
 	tx->bytes = port->base_tx.bytes;
 	tx->hw_gso_packets = port->base_tx.tso;

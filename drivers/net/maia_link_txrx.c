@@ -2,8 +2,9 @@
 /*
  * maia_link data path: queue pairs (TX ring, RX ring, MSI-X vector, NAPI),
  * transmit with scatter-gather, checksum and TSO offload, BQL and
- * xmit_more doorbell batching; receive into page_pool fragments with
- * multi-buffer frames for jumbo MTUs, RSS hash and checksum from the device.
+ * xmit_more doorbell batching; receive into page_pool buffers with
+ * multi-buffer frames for jumbo MTUs and for TCP segments the device
+ * coalesced (hardware GRO), RSS hash and checksum from the device.
  */
 
 #include <linux/dma-mapping.h>
@@ -234,7 +235,8 @@ static void maia_tx_clean(struct maia_tx_ring *ring, int budget)
 
 /* Receive ------------------------------------------------------------------ */
 
-static void maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
+/* Post free buffers; true if the ring is left short (allocations failed). */
+static bool maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
 {
 	u32 mask = ring->size - 1, ntu = ring->ntu, start = ntu;
 	u32 free = ring->size - 1 - ((ntu - ring->ntc) & mask);
@@ -263,6 +265,7 @@ static void maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
 		ring->ntu = ntu;
 		maia_qp_wr(ring->qp, MAIA_RXQ_TAIL, ntu);
 	}
+	return ((ring->ntu - ring->ntc) & mask) < ring->size / 4;
 }
 
 static void maia_rx_put(struct maia_rx_ring *ring, struct maia_rx_buf *buf)
@@ -339,8 +342,10 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 	}
 	ring->stats.packets += max(segs, 1u);
 	ring->stats.bytes += len;
-	if (segs > 1)
+	if (segs > 1) {
 		ring->stats.rsc += segs;
+		ring->stats.rsc_frames++;
+	}
 	u64_stats_update_end(&ring->syncp);
 
 	skb_record_rx_queue(skb, qp->index);
@@ -361,6 +366,10 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 	napi_gro_receive(&qp->napi, skb);
 }
 
+/*
+ * Returns the frames delivered, or @budget when the ring could not be
+ * refilled: with no buffers posted no completion would bring NAPI back.
+ */
 static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 {
 	u32 mask = ring->size - 1, ntc = ring->ntc, status, len, cleaned = 0;
@@ -439,8 +448,9 @@ bad:
 		u64_stats_update_begin(&ring->syncp);
 		ring->stats.bufs += cleaned;
 		u64_stats_update_end(&ring->syncp);
-		maia_rx_refill(ring, GFP_ATOMIC | __GFP_NOWARN);
 	}
+	if (maia_rx_refill(ring, GFP_ATOMIC | __GFP_NOWARN))
+		return budget;
 	return done;
 }
 

@@ -4,7 +4,8 @@
 # maia_link devlink and netdev netlink: device info (serial, versions), one
 # physical devlink port per optical port, the "link" and "tx" health
 # reporters (diagnose, dump, recover), and per-queue statistics through
-# the netdev family (qstats-get, with ynl from linux-source when present).
+# the netdev family (qstats-get, with ynl from linux-source when present);
+# maia-smi's optical port table.
 
 . "$(dirname "$(readlink -f "$0")")/maia_link_lib.sh"
 
@@ -94,12 +95,46 @@ sys.exit(0 if mine and rx > 0 and tx > 0 else 1)
 PY
 }
 
+# maia-smi lists each device's optical ports (state, speed, lanes, optics,
+# FEC) in its table and in --json, and follows a lane fault.
+t_smi_ports() {
+	local smi=${MAIA_REPO:-/nonexistent}/build/userspace/maia-smi out ok=0
+	[ -x "$smi" ] || { echo "no $smi"; return "$KSFT_SKIP"; }
+	out=$("$smi") || return 1
+	echo "$out" | tail -5
+	echo "$out" | grep -Eq "^ *0 +0 +$A +up +none +$((FULL_SPEED / 1000))G +$LANES/$LANES" || ok=1
+	echo $((ALL_LANES & ~1)) > "$A_DBG/lane_kill"
+	sleep 0.3
+	out=$("$smi" --json) || ok=1
+	python3 - "$out" "$RATE" <<'PY' || ok=1
+import json, sys
+devs = json.loads(sys.argv[1])
+p0 = devs[0]["ports"][0]
+print("port 0:", p0)
+lanes = p0["lane"]
+ok = (p0["link"] == "up" and p0["lanes_active"] == 1 and
+      p0["speed_mbps"] == int(sys.argv[2]) and p0["tx_power_uw_avg"] > 0 and
+      p0["fec_uncorrectable"] == 0 and len(devs[0]["ports"]) == devs[0]["num_ports"])
+# every lane but lane 0 is dark: no light out or in, alarms raised
+dark = lanes[1:]
+ok = ok and len(lanes) == p0["lanes"] and lanes[0]["flags"] == [] and \
+    lanes[0]["tx_power_uw"] > 0 and lanes[0]["rx_power_uw"] > 0 and \
+    all(l["tx_power_uw"] == 0 and "rx_los" in l["flags"] and
+        "tx_power_low_alarm" in l["flags"] for l in dark) and \
+    p0["alarms"] >= 3 * len(dark)
+sys.exit(0 if ok else 1)
+PY
+	echo 0 > "$A_DBG/lane_kill"
+	return $ok
+}
+
 maia_setup
-ktap_set_plan 6
+ktap_set_plan 7
 run_test dev_info t_dev_info
 run_test ports t_ports
 run_test health_reporters t_reporters
 run_test link_reporter_diagnose_dump t_link_diagnose_dump
 run_test tx_reporter_recover t_tx_recover
 run_test qstats_per_queue t_qstats
+run_test maia_smi_ports t_smi_ports
 ktap_finished

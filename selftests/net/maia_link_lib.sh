@@ -101,6 +101,9 @@ maia_setup() {
 	ip netns add "$NS"
 	ip link set "$B" netns "$NS"
 	ns ip link set lo up
+	# tests take the ports down and up: keep the IPv6 addresses
+	sysctl -qw net.ipv6.conf."$A".keep_addr_on_down=1
+	ns sysctl -qw net.ipv6.conf."$B".keep_addr_on_down=1
 	ip addr add "$A_IP/24" dev "$A"
 	ip -6 addr add "$A_IP6/64" dev "$A" nodad
 	ns ip addr add "$B_IP/24" dev "$B"

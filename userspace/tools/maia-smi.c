@@ -6,6 +6,10 @@
  *   maia-smi --json          the same as a JSON array of objects
  *   maia-smi -d N            only /dev/accel/accelN
  *
+ * The optical ports table (state, speed, lanes, FEC, optical power) comes
+ * from maia_link's debugfs files, so it needs root; without them only the
+ * netdev, carrier and speed from sysfs are shown.
+ *
  * Exit status: 0 if at least one device was listed, 1 if none was,
  * 2 on a usage error.
  */
@@ -108,6 +112,149 @@ static void read_usage(unsigned int index, struct usage_row *u)
 	}
 }
 
+#define MAX_LANES 32
+
+/* One optical port; a value that cannot be read is -1 (or "-"). */
+struct port_row {
+	unsigned int index;
+	char netdev[32];
+	char state[16];
+	char reason[32];
+	int64_t speed_mbps;
+	int64_t lanes;
+	int64_t lanes_max;
+	int64_t temp_mc;
+	int64_t fec_corrected;
+	int64_t fec_uncorrectable;
+	int64_t rx_fcs_errors;
+	int64_t tx_power_uw;	/* average over live lanes */
+	int64_t rx_power_uw_min;	/* weakest lane */
+	struct {
+		unsigned int tx_uw, rx_uw, bias_ua;
+		char flags[192];	/* comma-separated, "-" if none */
+	} lane[MAX_LANES];
+	char module_flags[96];
+	unsigned int alarms;	/* raised alarm flags (not warnings) */
+};
+
+#define MAX_PORTS 4
+
+static void read_port_sysfs(unsigned int index, struct port_row *p)
+{
+	char pattern[256], path[512];
+	glob_t g;
+
+	snprintf(pattern, sizeof(pattern),
+		 "/sys/class/accel/accel%u/device/../maia_core.link.*/net/*",
+		 index);
+	if (glob(pattern, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		snprintf(path, sizeof(path), "%s/dev_port", g.gl_pathv[i]);
+		if (read_sysfs_int(path) != (int64_t)p->index)
+			continue;
+		snprintf(p->netdev, sizeof(p->netdev), "%s",
+			 strrchr(g.gl_pathv[i], '/') + 1);
+		snprintf(path, sizeof(path), "%s/carrier", g.gl_pathv[i]);
+		if (!strcmp(p->state, "-"))
+			snprintf(p->state, sizeof(p->state), "%s",
+				 read_sysfs_int(path) == 1 ? "up" : "down");
+		snprintf(path, sizeof(path), "%s/speed", g.gl_pathv[i]);
+		if (p->speed_mbps < 0 && read_sysfs_int(path) > 0)
+			p->speed_mbps = read_sysfs_int(path);
+	}
+	globfree(&g);
+}
+
+/* Alarm flags in a comma-separated flag list (warnings and LOS excluded). */
+static unsigned int count_alarms(const char *flags)
+{
+	unsigned int n = 0;
+
+	for (const char *f = flags; (f = strstr(f, "_alarm")); f++)
+		n++;
+	return n;
+}
+
+/* maia_link/<pci>-p<port>/link in debugfs: "key: value" lines. */
+static void read_port_debugfs(const char *pci, struct port_row *p)
+{
+	int64_t tx_sum = 0, tx_n = 0, rx_min = -1;
+	unsigned int lane, tx, rx, bias;
+	char path[256], line[320], text[16], flags[192];
+	long long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/maia_link/%s-p%u/link",
+		 pci, p->index);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "state: %15s", text) == 1)
+			snprintf(p->state, sizeof(p->state), "%s", text);
+		else if (sscanf(line, "reason: %31[^\n]", p->reason) == 1)
+			continue;
+		else if (sscanf(line, "speed: %lld", &v) == 1)
+			p->speed_mbps = v;
+		else if (sscanf(line, "lanes: %lld", &v) == 1)
+			p->lanes = v;
+		else if (sscanf(line, "temperature_mc: %lld", &v) == 1)
+			p->temp_mc = v;
+		else if (sscanf(line, "fec_corrected: %lld", &v) == 1)
+			p->fec_corrected = v;
+		else if (sscanf(line, "fec_uncorrectable: %lld", &v) == 1)
+			p->fec_uncorrectable = v;
+		else if (sscanf(line, "rx_fcs_errors: %lld", &v) == 1)
+			p->rx_fcs_errors = v;
+		else if (sscanf(line, "module_flags: %95s", p->module_flags) == 1)
+			p->alarms += count_alarms(p->module_flags);
+		else if (sscanf(line, "lane %u: tx_uw %u rx_uw %u bias_ua %u flags %191s",
+				&lane, &tx, &rx, &bias, flags) == 5 &&
+			 lane < MAX_LANES) {
+			p->lanes_max = lane + 1;
+			p->lane[lane].tx_uw = tx;
+			p->lane[lane].rx_uw = rx;
+			p->lane[lane].bias_ua = bias;
+			snprintf(p->lane[lane].flags, sizeof(p->lane[lane].flags),
+				 "%s", flags);
+			p->alarms += count_alarms(flags);
+			if (tx) {
+				tx_sum += tx;
+				tx_n++;
+			}
+			if (rx_min < 0 || rx < rx_min)
+				rx_min = rx;
+		}
+	}
+	fclose(f);
+	p->tx_power_uw = tx_n ? tx_sum / tx_n : 0;
+	p->rx_power_uw_min = rx_min;
+}
+
+static unsigned int read_ports(unsigned int index, const char *pci,
+			       unsigned int num_ports, struct port_row *ports)
+{
+	unsigned int n = num_ports < MAX_PORTS ? num_ports : MAX_PORTS;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct port_row *p = &ports[i];
+
+		memset(p, 0, sizeof(*p));
+		p->index = i;
+		snprintf(p->netdev, sizeof(p->netdev), "-");
+		snprintf(p->state, sizeof(p->state), "-");
+		snprintf(p->reason, sizeof(p->reason), "-");
+		snprintf(p->module_flags, sizeof(p->module_flags), "-");
+		p->speed_mbps = p->lanes = p->lanes_max = p->temp_mc = -1;
+		p->fec_corrected = p->fec_uncorrectable = -1;
+		p->rx_fcs_errors = p->tx_power_uw = p->rx_power_uw_min = -1;
+		read_port_debugfs(pci, p);
+		read_port_sysfs(index, p);
+	}
+	return n;
+}
+
 /* One listed device, already formatted: the table and JSON share it. */
 struct device_row {
 	unsigned int index;
@@ -123,6 +270,8 @@ struct device_row {
 	char driver_version[48];
 	char uapi_version[16];
 	struct usage_row usage;
+	unsigned int num_link_ports;
+	struct port_row ports[MAX_PORTS];
 };
 
 static void usage(FILE *stream)
@@ -299,6 +448,62 @@ static void print_usage_table(const struct device_row *rows, size_t count)
 	}
 }
 
+static void print_ports_table(const struct device_row *rows, size_t count)
+{
+	printf("\n%3s  %4s  %-10s  %-8s  %-16s  %9s  %7s  %7s  %8s  %8s  %12s  %12s  %6s\n",
+	       "IDX", "PORT", "NETDEV", "LINK", "REASON", "SPEED", "LANES",
+	       "TEMP", "TX mW", "RX min", "FEC CORR", "FEC UNCORR", "ALARMS");
+	for (size_t i = 0; i < count; i++) {
+		for (unsigned int j = 0; j < rows[i].num_link_ports; j++) {
+			const struct port_row *p = &rows[i].ports[j];
+			char speed[24] = "-", lanes[48] = "-", temp[24] = "-";
+			char tx[24] = "-", rx[24] = "-";
+
+			if (p->speed_mbps > 0)
+				snprintf(speed, sizeof(speed), "%" PRId64 "G",
+					 p->speed_mbps / 1000);
+			if (p->lanes >= 0)
+				snprintf(lanes, sizeof(lanes), "%" PRId64 "/%" PRId64,
+					 p->lanes, p->lanes_max);
+			if (p->temp_mc >= 0)
+				snprintf(temp, sizeof(temp), "%.1f C",
+					 p->temp_mc / 1000.0);
+			if (p->tx_power_uw >= 0)
+				snprintf(tx, sizeof(tx), "%.3f",
+					 p->tx_power_uw / 1000.0);
+			if (p->rx_power_uw_min >= 0)
+				snprintf(rx, sizeof(rx), "%.3f",
+					 p->rx_power_uw_min / 1000.0);
+			printf("%3u  %4u  %-10s  %-8s  %-16s  %9s  %7s  %7s  %8s  %8s  %12" PRId64
+			       "  %12" PRId64 "  %6u\n", rows[i].index, p->index,
+			       p->netdev, p->state, p->reason, speed, lanes, temp,
+			       tx, rx, p->fec_corrected, p->fec_uncorrectable,
+			       p->alarms);
+		}
+	}
+}
+
+static void print_json_string(const char *text);
+
+/* "a,b" -> ["a", "b"]; "-" or "" -> [] */
+static void print_json_flags(const char *flags)
+{
+	char copy[192], *save = NULL, *tok;
+	bool first = true;
+
+	snprintf(copy, sizeof(copy), "%s", flags);
+	putchar('[');
+	for (tok = strtok_r(copy, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(tok, "-"))
+			continue;
+		printf("%s", first ? "" : ", ");
+		print_json_string(tok);
+		first = false;
+	}
+	putchar(']');
+}
+
 static void print_json_string(const char *text)
 {
 	putchar('"');
@@ -352,6 +557,42 @@ static void print_json(const struct device_row *rows, size_t count)
 		       ", \"mmu_faults\": %" PRId64 "}",
 		       row->usage.jobs_completed, row->usage.jobs_timed_out,
 		       row->usage.mmu_faults);
+		printf(", \"ports\": [");
+		for (unsigned int j = 0; j < row->num_link_ports; j++) {
+			const struct port_row *p = &row->ports[j];
+
+			printf("%s{\"port\": %u, \"netdev\": ", j ? ", " : "",
+			       p->index);
+			print_json_string(p->netdev);
+			printf(", \"link\": ");
+			print_json_string(p->state);
+			printf(", \"reason\": ");
+			print_json_string(p->reason);
+			printf(", \"speed_mbps\": %" PRId64 ", \"lanes_active\": %" PRId64
+			       ", \"lanes\": %" PRId64 ", \"temperature_mc\": %" PRId64
+			       ", \"tx_power_uw_avg\": %" PRId64
+			       ", \"rx_power_uw_min\": %" PRId64
+			       ", \"fec_corrected\": %" PRId64
+			       ", \"fec_uncorrectable\": %" PRId64
+			       ", \"rx_fcs_errors\": %" PRId64 ", \"alarms\": %u",
+			       p->speed_mbps, p->lanes, p->lanes_max, p->temp_mc,
+			       p->tx_power_uw, p->rx_power_uw_min,
+			       p->fec_corrected, p->fec_uncorrectable,
+			       p->rx_fcs_errors, p->alarms);
+			printf(", \"module_flags\": ");
+			print_json_flags(p->module_flags);
+			printf(", \"lane\": [");
+			for (int64_t l = 0; l < p->lanes_max; l++) {
+				printf("%s{\"tx_power_uw\": %u, \"rx_power_uw\": %u"
+				       ", \"bias_ua\": %u, \"flags\": ",
+				       l ? ", " : "", p->lane[l].tx_uw,
+				       p->lane[l].rx_uw, p->lane[l].bias_ua);
+				print_json_flags(p->lane[l].flags);
+				printf("}");
+			}
+			printf("]}");
+		}
+		printf("]");
 		printf("}%s\n", i + 1 < count ? "," : "");
 	}
 	printf("]\n");
@@ -448,6 +689,10 @@ int main(int argc, char **argv)
 				indices[i], maia_strerror(ret));
 		} else {
 			read_usage(indices[i], &rows[num_rows].usage);
+			rows[num_rows].num_link_ports =
+				read_ports(indices[i], rows[num_rows].pci_address,
+					   rows[num_rows].num_ports,
+					   rows[num_rows].ports);
 			num_rows++;
 		}
 	}
@@ -461,6 +706,7 @@ int main(int argc, char **argv)
 	else if (num_rows) {
 		print_table(rows, num_rows);
 		print_usage_table(rows, num_rows);
+		print_ports_table(rows, num_rows);
 	}
 
 	free(rows);
