@@ -13,6 +13,12 @@
 
 #define MAIA_RING_DEFAULT	1024
 #define MAIA_RX_TRUESIZE	PAGE_SIZE
+/*
+ * A small frame in a whole page buffer would charge the socket a page:
+ * copying it keeps truesize (and receive-buffer pressure) small.
+ */
+#define MAIA_RX_COPYBREAK_DEFAULT	256
+#define MAIA_RX_COPYBREAK_MAX		1024
 #define MAIA_RX_HEADROOM	NET_SKB_PAD
 #define MAIA_RX_BUF_LEN		(ALIGN_DOWN(MAIA_RX_TRUESIZE - MAIA_RX_HEADROOM - \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), 64))
@@ -119,6 +125,7 @@ struct maia_tx_stats {
  * @bufs: buffers consumed (more than one per jumbo frame)
  * @rsc: segments that arrived coalesced by the device (hardware GRO)
  * @rsc_frames: the coalesced frames they arrived in
+ * @copied: frames copied into a small skb (rx-copybreak)
  */
 struct maia_rx_stats {
 	u64 packets;
@@ -131,6 +138,7 @@ struct maia_rx_stats {
 	u64 bufs;
 	u64 rsc;
 	u64 rsc_frames;
+	u64 copied;
 };
 
 struct maia_qpair;
@@ -251,6 +259,9 @@ struct maia_link;
  * @rx_frames: ethtool -C, RTNL
  * @tx_usecs: ethtool -C, RTNL
  * @tx_frames: ethtool -C, RTNL
+ * @rx_copybreak: frames up to this size are copied into a small skb and
+ *	their buffer reused (ethtool --set-tunable rx-copybreak); written under
+ *	RTNL, read by NAPI with READ_ONCE()
  * @rss_key: RSS key, RTNL
  * @rss_indir: RSS indirection table, RTNL
  * @evt: link event record written by the device (coherent DMA)
@@ -298,6 +309,7 @@ struct maia_port {
 	u32 rx_frames;
 	u32 tx_usecs;
 	u32 tx_frames;
+	u32 rx_copybreak;
 	u8 rss_key[MAIA_RSS_KEY_SIZE];
 	u8 rss_indir[MAIA_RSS_INDIR_SIZE];
 

@@ -358,8 +358,8 @@ static const struct {
 
 static const char * const maia_port_stats[] = {
 	"link_ups", "link_downs", "trainings", "tx_timeouts",
-	"rx_alloc_fail", "rx_driver_dropped", "rx_bufs", "tx_stops",
-	"tx_wakes", "tx_driver_dropped",
+	"rx_alloc_fail", "rx_driver_dropped", "rx_bufs", "rx_copybreak",
+	"tx_stops", "tx_wakes", "tx_driver_dropped",
 };
 
 static const char * const maia_queue_stats[] = {
@@ -427,6 +427,7 @@ static void maia_get_ethtool_stats(struct net_device *netdev,
 	*data++ = rx.alloc_fail;
 	*data++ = rx.dropped;
 	*data++ = rx.bufs;
+	*data++ = rx.copied;
 	*data++ = tx.stops;
 	*data++ = tx.wakes;
 	*data++ = tx.dropped;
@@ -523,6 +524,44 @@ static int maia_set_channels(struct net_device *netdev,
 		return 0;
 	}
 	return maia_port_reconfigure(port);
+}
+
+/* Tunables ----------------------------------------------------------------- */
+
+static int maia_get_tunable(struct net_device *netdev,
+			    const struct ethtool_tunable *tuna, void *data)
+{
+	struct maia_port *port = netdev_priv(netdev);
+
+	switch (tuna->id) {
+	case ETHTOOL_RX_COPYBREAK:
+		*(u32 *)data = port->rx_copybreak;
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+static int maia_set_tunable(struct net_device *netdev,
+			    const struct ethtool_tunable *tuna,
+			    const void *data)
+{
+	struct maia_port *port = netdev_priv(netdev);
+	u32 val;
+
+	switch (tuna->id) {
+	case ETHTOOL_RX_COPYBREAK:
+		val = *(const u32 *)data;
+		if (val > MAIA_RX_COPYBREAK_MAX) {
+			netdev_err(netdev, "rx-copybreak %u: at most %u\n",
+				   val, MAIA_RX_COPYBREAK_MAX);
+			return -EINVAL;
+		}
+		WRITE_ONCE(port->rx_copybreak, val);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static int maia_get_coalesce(struct net_device *netdev,
@@ -811,6 +850,8 @@ const struct ethtool_ops maia_ethtool_ops = {
 	.set_ringparam = maia_set_ringparam,
 	.get_channels = maia_get_channels,
 	.set_channels = maia_set_channels,
+	.get_tunable = maia_get_tunable,
+	.set_tunable = maia_set_tunable,
 	.get_coalesce = maia_get_coalesce,
 	.set_coalesce = maia_set_coalesce,
 	.get_rxfh_key_size = maia_get_rxfh_key_size,

@@ -383,6 +383,7 @@ static int maia_port_create(struct maia_link *link, unsigned int index)
 			      netif_get_num_default_rss_queues());
 	port->tx_ring_size = MAIA_RING_DEFAULT;
 	port->rx_ring_size = MAIA_RING_DEFAULT;
+	port->rx_copybreak = MAIA_RX_COPYBREAK_DEFAULT;
 	port->rx_usecs = MAIA_RX_USECS_DEFAULT;
 	port->rx_frames = MAIA_RX_FRAMES_DEFAULT;
 	port->tx_usecs = MAIA_TX_USECS_DEFAULT;

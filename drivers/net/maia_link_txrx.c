@@ -2,7 +2,8 @@
 /*
  * maia_link data path: queue pairs (TX ring, RX ring, MSI-X vector, NAPI),
  * transmit with scatter-gather, checksum and TSO offload, BQL and
- * xmit_more doorbell batching; receive into page_pool buffers with
+ * xmit_more doorbell batching; receive into page_pool buffers (small
+ * frames copied out so the buffer is reused at once) with
  * multi-buffer frames for jumbo MTUs and for TCP segments the device
  * coalesced (hardware GRO), RSS hash and checksum from the device.
  */
@@ -373,6 +374,7 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 {
 	u32 mask = ring->size - 1, ntc = ring->ntc, status, len, cleaned = 0;
+	u32 copybreak = READ_ONCE(ring->qp->port->rx_copybreak), copied = 0;
 	struct maia_rx_buf *buf;
 	struct sk_buff *skb;
 	union maia_rxd *d;
@@ -395,6 +397,18 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 		page_pool_dma_sync_for_cpu(ring->pool, buf->page,
 					   buf->offset + MAIA_RX_HEADROOM, len);
 		if (ring->discard) {
+			maia_rx_put(ring, buf);
+		} else if (!ring->skb && (status & MAIA_RXD_EOP) &&
+			   len <= copybreak) {
+			va = page_address(buf->page) + buf->offset;
+			skb = napi_alloc_skb(&ring->qp->napi, len);
+			if (likely(skb)) {
+				skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
+				ring->skb = skb;
+				copied++;
+			} else {
+				ring->discard = true;
+			}
 			maia_rx_put(ring, buf);
 		} else if (!ring->skb) {
 			va = page_address(buf->page) + buf->offset;
@@ -447,6 +461,7 @@ bad:
 	if (cleaned) {
 		u64_stats_update_begin(&ring->syncp);
 		ring->stats.bufs += cleaned;
+		ring->stats.copied += copied;
 		u64_stats_update_end(&ring->syncp);
 	}
 	if (maia_rx_refill(ring, GFP_ATOMIC | __GFP_NOWARN))

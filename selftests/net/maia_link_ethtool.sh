@@ -131,6 +131,27 @@ t_coalesce() {
 	ethtool -C "$A" rx-usecs 50 rx-frames 32 tx-usecs 100 tx-frames 64
 }
 
+# Small frames are copied out of their page buffer (rx-copybreak), larger
+# ones are not; 0 turns copying off; values above the limit are refused.
+t_rx_copybreak() {
+	local c0 c1 c2 c3 ok=0
+	ns ethtool --get-tunable "$B" rx-copybreak | grep -q "rx-copybreak: 256" || return 1
+	c0=$(stat_of B rx_copybreak)
+	ping -c 5 -i 0.2 -s 100 -p a5 -W 2 "$B_IP" >/dev/null || ok=1
+	c1=$(stat_of B rx_copybreak)
+	ping -c 5 -i 0.2 -s 1000 -p 5a -W 2 "$B_IP" >/dev/null || ok=1
+	c2=$(stat_of B rx_copybreak)
+	ns ethtool --set-tunable "$B" rx-copybreak 0 || ok=1
+	ping -c 5 -i 0.2 -s 100 -W 2 "$B_IP" >/dev/null || ok=1
+	c3=$(stat_of B rx_copybreak)
+	echo "B rx_copybreak: $c0 -> $c1 (small pings) -> $c2 (1000-byte) -> $c3 (off)"
+	[ "$c1" -ge $((c0 + 5)) ] && [ "$c2" -lt $((c1 + 5)) ] && [ "$c3" = "$c2" ] || ok=1
+	refused "rx-copybreak 4096" ns ethtool --set-tunable "$B" rx-copybreak 4096 || ok=1
+	refused "tx-copybreak (unsupported)" ns ethtool --set-tunable "$B" tx-copybreak 64 || ok=1
+	ns ethtool --set-tunable "$B" rx-copybreak 256 || ok=1
+	return $ok
+}
+
 t_link_lanes() {
 	local ok=0
 	ethtool -s "$A" autoneg off lanes 4 || return 1
@@ -197,7 +218,7 @@ t_carrier_final() {
 }
 
 maia_setup
-ktap_set_plan 17
+ktap_set_plan 18
 run_test drvinfo t_drvinfo
 run_test module_eeprom_cmis t_module_eeprom
 run_test module_pages_validated t_module_pages
@@ -209,6 +230,7 @@ run_test private_stats t_private_stats
 run_test rings t_rings
 run_test channels t_channels
 run_test coalesce t_coalesce
+run_test rx_copybreak_tunable t_rx_copybreak
 run_test link_lanes_speed t_link_lanes
 run_test rss t_rss
 run_test register_dump t_regs

@@ -73,9 +73,33 @@ t_iperf_tcp_reverse() {
 }
 
 # The UDP sender is CPU-bound under TCG: check that what is sent arrives.
+udp_rcvbuf_errors() {	# in the namespace: datagrams the sockets had no room for
+	ns awk '/^Udp: [0-9]/ { print $6 }' /proc/net/snmp
+}
+
+# 100 Mbit/s of 1400-byte datagrams: what the receiving application is too
+# slow to take (socket buffer full; common under TCG, worse behind an IOMMU)
+# is the host's loss, not the link's. Datagrams missing beyond that must
+# stay under 2 %, and the port itself must drop none.
 t_iperf_udp() {
-	iperf_run -u -b 100M -l 1400 -t 3 && [ "$IPERF_MBPS" -gt 5 ] &&
-	python3 -c "import sys; sys.exit(0 if float('$IPERF_LOST') < 2 else 1)"
+	local r0 r1 d0 d1 out
+	r0=$(udp_rcvbuf_errors)
+	d0=$(ns cat "/sys/class/net/$B/statistics/rx_dropped")
+	ns iperf3 -s -1 -D -p 5201 >/dev/null 2>&1
+	sleep 0.5
+	out=$(iperf3 -c "$B_IP" -p 5201 -J -u -b 100M -l 1400 -t 3) || { echo "$out" | tail -5; return 1; }
+	r1=$(udp_rcvbuf_errors)
+	d1=$(ns cat "/sys/class/net/$B/statistics/rx_dropped")
+	echo "$out" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["end"]
+s = s.get("sum_received") or s["sum"]
+sent, lost = s["packets"], s["lost_packets"]
+sock, port = int(sys.argv[1]), int(sys.argv[2])
+print("%d Mbit/s, %d datagrams, %d missing: %d for want of socket buffer, "
+      "%d dropped by the port" % (s["bits_per_second"] / 1e6, sent, lost, sock, port))
+sys.exit(0 if sent > 0 and port == 0 and lost - sock <= sent * 0.02 else 1)
+' "$((r1 - r0))" "$((d1 - d0))"
 }
 
 t_offloads_used() {

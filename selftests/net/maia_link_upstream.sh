@@ -12,7 +12,10 @@
 
 KSRC=${MAIA_KSRC:-${MAIA_REPO:-/nonexistent}/build/linux-source}
 DRV=$KSRC/tools/testing/selftests/drivers/net
-TESTS=(ping.py stats.py queues.py hw/csum.py)
+# hw/csum.py also passes here, but not reliably: its receiver counts packets
+# for a fixed 2 s from its start, and under TCG (worse behind an IOMMU) the
+# sender's process start-up can eat that window, so it is opt-in.
+read -r -a TESTS <<< "${MAIA_UPSTREAM_TESTS:-ping.py stats.py queues.py}"
 # ethtool with JSON output (scripts/ethtool-build.sh; bookworm has 6.1)
 PATH=${MAIA_REPO:-/nonexistent}/build/tools/sbin:$PATH
 

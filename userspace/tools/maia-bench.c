@@ -2181,7 +2181,8 @@ static void pair_iperf(struct pair *p, bool udp, int secs, int omit,
 		    seconds <= 0)
 			meas_fail(m, M_ERR, "%s: no UDP packet counts", p->kind);
 		else if (packets - lost <= 0)
-			meas_fail(m, M_ERR, "%s: no UDP packet arrived", p->kind);
+			meas_fail(m, M_ERR, "%s: no UDP packet arrived (%.0f sent, %.0f lost)",
+				  p->kind, packets, lost);
 		else
 			meas_ok(m, (packets - lost) / seconds / 1e3);
 	}
