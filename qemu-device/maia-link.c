@@ -7,9 +7,9 @@
  * register block of port p is at BAR0 0x8000 + p * 0x1000 (maia_regs.h,
  * Documentation/hw-reference.rst "Optical ports").
  *
- * Threading: everything runs under the BQL in the main loop. A TX doorbell
- * only records the tail and schedules the port's TX bottom half, which
- * gathers packets (batched descriptor fetches), applies the offloads
+ * Threading: everything runs under the BQL. A TX doorbell only records the
+ * tail and wakes the port's transmit thread, which, holding the BQL for one
+ * batch at a time (the net layer and MSI-X require it), gathers packets (batched descriptor fetches), applies the offloads
  * (checksum insertion, TCP segmentation: frames on the wire are plain
  * Ethernet of at most P_MAX_FRAME bytes), hands frames to the backend,
  * writes the consumer index back and accounts the completions for
@@ -26,6 +26,8 @@
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
+#include "qemu/main-loop.h"
+#include "qemu/rcu.h"
 #include "qemu/bswap.h"
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
@@ -827,12 +829,21 @@ static void maia_port_rx_bh(void *opaque)
 
 /* TX ---------------------------------------------------------------------- */
 
+/* Wake the port's transmit thread; any context, BQL held or not. */
+static void maia_port_tx_kick(MaiaPort *p)
+{
+    qemu_mutex_lock(&p->tx_lock);
+    p->tx_kick = true;
+    qemu_cond_signal(&p->tx_cond);
+    qemu_mutex_unlock(&p->tx_lock);
+}
+
 static void maia_port_sent(NetClientState *nc, ssize_t len)
 {
     MaiaPort *p = qemu_get_nic_opaque(nc);
 
     p->tx_blocked = false;
-    qemu_bh_schedule(p->tx_bh);
+    maia_port_tx_kick(p);
 }
 
 /* One frame to the wire (or back to our RX in loopback). */
@@ -1097,21 +1108,56 @@ static bool maia_txq_process(MaiaPort *p, MaiaQpair *qp)
     return maia_txq_usable(q) && !p->tx_blocked && q->head != q->tail;
 }
 
-static void maia_port_tx_bh(void *opaque)
+/* One batch over every TX queue, BQL held; true if work remains. */
+static bool maia_port_tx_batch(MaiaPort *p)
 {
-    MaiaPort *p = opaque;
-    bool more = false;
+    MemReentrancyGuard *guard = &DEVICE(p->s)->mem_reentrancy_guard;
+    bool more = false, engaged;
     unsigned i;
 
     if (!(p->ctrl & MAIA_P_CTRL_ENABLE)) {
-        return;
+        return false;
     }
+    /* as for a guarded BH: our own DMA must not reach our own registers */
+    engaged = guard->engaged_in_io;
+    guard->engaged_in_io = true;
     for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
         more |= maia_txq_process(p, &p->qp[i]);
     }
-    if (more) {
-        qemu_bh_schedule(p->tx_bh);
+    guard->engaged_in_io = engaged;
+    return more;
+}
+
+/*
+ * The port's transmit engine: sleeps until a doorbell (or the backend
+ * taking frames again) kicks it, then works through the rings in batches
+ * of MAIA_TX_BUDGET packets per queue, taking the BQL per batch so that
+ * vCPUs and the main loop get in between.
+ */
+static void *maia_port_tx_thread(void *opaque)
+{
+    MaiaPort *p = opaque;
+    bool more = false;
+
+    rcu_register_thread();
+    for (;;) {
+        qemu_mutex_lock(&p->tx_lock);
+        while (!p->tx_kick && !more && !p->tx_exit) {
+            qemu_cond_wait(&p->tx_cond, &p->tx_lock);
+        }
+        p->tx_kick = false;
+        qemu_mutex_unlock(&p->tx_lock);
+
+        bql_lock();
+        if (p->tx_exit) {       /* set under the BQL too, see maia_link_exit */
+            bql_unlock();
+            break;
+        }
+        more = maia_port_tx_batch(p);
+        bql_unlock();
     }
+    rcu_unregister_thread();
+    return NULL;
 }
 
 /* Queue registers ---------------------------------------------------------- */
@@ -1192,19 +1238,7 @@ static void maia_qp_write(MaiaPort *p, MaiaQpair *qp, hwaddr r, uint32_t v)
         }
         qp->tx.tail = v;
         trace_maia_link_doorbell(p->index, qp->index, "tx", v);
-        /*
-         * A short backlog (a lone small packet) goes out from the doorbell
-         * itself: handing it to the main loop costs a thread wake-up per
-         * packet, which dominates small-packet rates. Bursts still go to
-         * the bottom half, in batches.
-         */
-        if (maia_ring_avail(qp->tx.head, qp->tx.tail, qp->tx.size) <=
-                MAIA_TX_INLINE && !p->tx_blocked &&
-            (p->ctrl & MAIA_P_CTRL_ENABLE) &&
-            !maia_txq_process(p, qp)) {
-            break;
-        }
-        qemu_bh_schedule(p->tx_bh);
+        maia_port_tx_kick(p);
         break;
     case MAIA_TXQ_WB_LO:
         qp->tx.wb = deposit64(qp->tx.wb, 0, 32, v);
@@ -1641,6 +1675,7 @@ bool maia_link_realize(MaiaState *s, Error **errp)
 {
     MaiaLink *l = &s->link;
     DeviceState *dev = DEVICE(s);
+    char *thread_name;
     unsigned i, q;
 
     if (l->lane_rate < 1000 || l->lane_rate > 200000) {
@@ -1671,8 +1706,6 @@ bool maia_link_realize(MaiaState *s, Error **errp)
         p->index = i;
         p->txbuf = g_malloc(MAIA_TX_MAX_PACKET);
         p->segbuf = g_malloc(MAIA_MAX_FRAME_MAX + 64);
-        p->tx_bh = qemu_bh_new_guarded(maia_port_tx_bh, p,
-                                       &dev->mem_reentrancy_guard);
         p->rx_bh = qemu_bh_new_guarded(maia_port_rx_bh, p,
                                        &dev->mem_reentrancy_guard);
         p->rsc_bh = qemu_bh_new_guarded(maia_port_rsc_bh, p,
@@ -1704,6 +1737,13 @@ bool maia_link_realize(MaiaState *s, Error **errp)
                                      p->conf.macaddr.a);
         }
         maia_port_reset(p);
+        qemu_mutex_init(&p->tx_lock);
+        qemu_cond_init(&p->tx_cond);
+        thread_name = g_strdup_printf("maia-p%u-tx", i);
+        qemu_thread_create(&p->tx_thread, thread_name, maia_port_tx_thread,
+                           p, QEMU_THREAD_JOINABLE);
+        g_free(thread_name);
+        p->tx_thread_started = true;
     }
     maia_phy_realize(s);
     l->tick = timer_new_ns(QEMU_CLOCK_VIRTUAL, maia_link_tick, s);
@@ -1724,6 +1764,22 @@ void maia_link_exit(MaiaState *s)
     for (i = 0; i < l->nports; i++) {
         MaiaPort *p = &l->port[i];
 
+        if (p->tx_thread_started) {
+            /*
+             * The thread may be waiting for the BQL we hold: let it in to
+             * see tx_exit (written under both locks) and leave.
+             */
+            qemu_mutex_lock(&p->tx_lock);
+            p->tx_exit = true;
+            qemu_cond_signal(&p->tx_cond);
+            qemu_mutex_unlock(&p->tx_lock);
+            bql_unlock();
+            qemu_thread_join(&p->tx_thread);
+            bql_lock();
+            p->tx_thread_started = false;
+            qemu_cond_destroy(&p->tx_cond);
+            qemu_mutex_destroy(&p->tx_lock);
+        }
         if (p->nic) {
             qemu_del_nic(p->nic);
             p->nic = NULL;
@@ -1733,7 +1789,6 @@ void maia_link_exit(MaiaState *s)
             p->qp[q].irq_timer = NULL;
             g_free(p->qp[q].rsc.buf);
         }
-        qemu_bh_delete(p->tx_bh);
         qemu_bh_delete(p->rx_bh);
         qemu_bh_delete(p->rsc_bh);
         g_free(p->txbuf);
@@ -1776,7 +1831,7 @@ static int maia_port_post_load(void *opaque, int version_id)
         maia_qp_irq_update(qp);
     }
     maia_phy_post_load(p);
-    qemu_bh_schedule(p->tx_bh);
+    maia_port_tx_kick(p);
     p->rx_stalled = true;
     qemu_bh_schedule(p->rx_bh);
     return 0;

@@ -3,10 +3,12 @@
  * Maia accelerator: optical ports (state shared by maia-link.c, the data
  * path, and maia-link-phy.c, lanes, training, FEC, module memory, faults).
  *
- * Everything here runs under the BQL: MMIO handlers, the per-port TX and
- * RX-flush bottom halves, the interrupt moderation timers, the training
- * tick, the net layer's receive callbacks and QOM property setters. So no
- * state below needs a lock of its own.
+ * Everything here runs under the BQL: MMIO handlers, each port's transmit
+ * thread (which takes the BQL for a batch: the net layer and MSI-X need
+ * it), the RX-flush bottom halves, the interrupt moderation timers, the
+ * training tick, the net layer's receive callbacks and QOM property
+ * setters. So no state below needs a lock of its own, except the transmit
+ * thread's wake-up flags (tx_lock; never held while taking the BQL).
  */
 #ifndef HW_MISC_MAIA_LINK_H
 #define HW_MISC_MAIA_LINK_H
@@ -15,6 +17,7 @@
 #include "hw/qdev-properties-system.h"
 #include "net/net.h"
 #include "net/checksum.h"
+#include "qemu/thread.h"
 #include "qemu/timer.h"
 #include "maia_regs.h"
 
@@ -23,8 +26,7 @@ struct MaiaPort;
 
 #define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
 #define MAIA_RXD_CACHE          64
-#define MAIA_TX_BUDGET          256     /* packets per queue per BH run */
-#define MAIA_TX_INLINE          4       /* backlog sent from the doorbell */
+#define MAIA_TX_BUDGET          256     /* packets per queue per batch */
 #define MAIA_TRAIN_PERIOD_NS    (100 * SCALE_MS)
 #define MAIA_PEER_TIMEOUT_NS    (500 * SCALE_MS)
 #define MAIA_TRAIN_FAIL_TICKS   5
@@ -112,7 +114,12 @@ typedef struct MaiaPort {
 
     NICConf conf;
     NICState *nic;
-    QEMUBH *tx_bh;
+    QemuThread tx_thread;       /* moves frames from the TX rings */
+    QemuMutex tx_lock;
+    QemuCond tx_cond;
+    bool tx_kick;               /* tx_lock: work for the thread */
+    bool tx_exit;               /* tx_lock: the device goes away */
+    bool tx_thread_started;
     QEMUBH *rx_bh;
     QEMUBH *rsc_bh;             /* flushes the coalescing contexts */
     bool tx_blocked;            /* waiting for the backend's sent callback */
