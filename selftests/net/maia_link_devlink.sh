@@ -95,6 +95,29 @@ sys.exit(0 if mine and rx > 0 and tx > 0 else 1)
 PY
 }
 
+# devlink set operations: what the device supports takes effect, the rest
+# (splitting, reload, parameters, port functions, eswitch modes, unknown
+# reporters) is refused with an error.
+t_devlink_set() {
+	local p dev ok=0 gp
+	p=$(dl_port "$A")
+	dev=${p%/*}
+	gp=$(devlink health show "$p" reporter link | sed -n 's/.*grace_period \([0-9]*\).*/\1/p')
+	devlink health set "$p" reporter link grace_period 1500 || ok=1
+	devlink health show "$p" reporter link | grep -q "grace_period 1500" || ok=1
+	devlink health set "$p" reporter link grace_period "${gp:-0}" || ok=1
+	devlink health set "$p" reporter tx auto_recover false || ok=1
+	devlink health show "$p" reporter tx | grep -q "auto_recover false" || ok=1
+	devlink health set "$p" reporter tx auto_recover true || ok=1
+	refused "unknown reporter" devlink health set "$p" reporter nosuch grace_period 1 || ok=1
+	refused "port split" devlink port split "$p" count 2 || ok=1
+	refused "dev reload" devlink dev reload "$dev" || ok=1
+	refused "unknown parameter" devlink dev param set "$dev" name nosuch value 1 cmode runtime || ok=1
+	refused "port function hw_addr" devlink port function set "$p" hw_addr 02:00:00:00:00:01 || ok=1
+	refused "eswitch switchdev" devlink dev eswitch set "$dev" mode switchdev || ok=1
+	return $ok
+}
+
 # maia-smi lists each device's optical ports (state, speed, lanes, optics,
 # FEC) in its table and in --json, and follows a lane fault.
 t_smi_ports() {
@@ -129,12 +152,13 @@ PY
 }
 
 maia_setup
-ktap_set_plan 7
+ktap_set_plan 8
 run_test dev_info t_dev_info
 run_test ports t_ports
 run_test health_reporters t_reporters
 run_test link_reporter_diagnose_dump t_link_diagnose_dump
 run_test tx_reporter_recover t_tx_recover
 run_test qstats_per_queue t_qstats
+run_test devlink_set_operations t_devlink_set
 run_test maia_smi_ports t_smi_ports
 ktap_finished
