@@ -125,13 +125,16 @@ t_smi_ports() {
 	[ -x "$smi" ] || { echo "no $smi"; return "$KSFT_SKIP"; }
 	out=$("$smi") || return 1
 	echo "$out" | tail -5
-	echo "$out" | grep -Eq "^ *0 +0 +$A +up +none +$((FULL_SPEED / 1000))G +$LANES/$LANES" || ok=1
+	# accel indices follow probe order (the core suite rebinds devices), so
+	# find the row by netdev
+	echo "$out" | grep -Eq "^ *[0-9]+ +0 +$A +up +none +$((FULL_SPEED / 1000))G +$LANES/$LANES" || ok=1
 	echo $((ALL_LANES & ~1)) > "$A_DBG/lane_kill"
 	sleep 0.3
 	out=$("$smi" --json) || ok=1
-	python3 - "$out" "$RATE" <<'PY' || ok=1
+	python3 - "$out" "$RATE" "$A" <<'PY' || ok=1
 import json, sys
-devs = json.loads(sys.argv[1])
+devs = [d for d in json.loads(sys.argv[1])
+        if any(p["netdev"] == sys.argv[3] for p in d["ports"])]
 p0 = devs[0]["ports"][0]
 print("port 0:", p0)
 lanes = p0["lane"]
