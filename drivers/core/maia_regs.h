@@ -339,9 +339,11 @@
 #define  MAIA_STAT_RX_HIST		32	/* 9 bins, MAIA_RMON_* */
 #define  MAIA_STAT_TX_HIST		48	/* 9 bins */
 #define  MAIA_STAT_COUNT		64
-#define MAIA_RMON_BINS			9	/* frame sizes with FCS: */
-/* 64, 65-127, 128-255, 256-511, 512-1023, 1024-1518, 1519-2047,
- * 2048-4095, 4096-9220 */
+/*
+ * RMON frame-size bins, sizes counting the FCS: 64, 65-127, 128-255,
+ * 256-511, 512-1023, 1024-1518, 1519-2047, 2048-4095, 4096-9220.
+ */
+#define MAIA_RMON_BINS			9
 
 /* Queue pairs: MAIA_P_QP(q, MAIA_TXQ_* / MAIA_RXQ_* / MAIA_QP_*) */
 #define MAIA_P_QP(q, r)			(0x400 + (q) * 0x80 + (r))
