@@ -88,7 +88,7 @@ if selected maia_net:maia_link_2vm.sh; then
 		"stream,id=s0,server=off,addr.type=unix,addr.path=$twodir/sock,reconnect-ms=200" \
 		-- "$repo/selftests/net/maia_link_peer.sh" "$twodir" &
 	peer=$!
-	session link-2vm "--devices 1 --link none --device-opt netdev0=s0 --device-opt serial=0x4d41000000000a0a --qemu-arg -netdev --qemu-arg stream,id=s0,server=on,addr.type=unix,addr.path=$twodir/sock" \
+	session link-2vm "--devices 1 --link none --device-opt netdev0=s0 --device-opt serial=0x4d41000000000a0a --qemu-arg -netdev --qemu-arg stream,id=s0,server=on,addr.type=unix,addr.path=$twodir/sock --qemu-arg -object --qemu-arg filter-dump,id=wire0,netdev=s0,maxlen=64,file=$twodir/wire.pcap" \
 		"export MAIA_2VM_DIR=$twodir" maia_net:maia_link_2vm.sh
 	touch "$twodir/done"
 	wait "$peer"

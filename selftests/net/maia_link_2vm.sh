@@ -6,7 +6,8 @@
 # backend (scripts/check.sh session link-2vm; the second guest runs
 # maia_link_peer.sh and publishes its state in MAIA_2VM_DIR). Checks that
 # the in-band training brings the link up across processes, that data flows
-# intact, and that a fiber pull or dead lanes here are seen over there.
+# intact (also in a pcap of the wire), and that a fiber pull or dead lanes
+# here are seen over there.
 # Skipped without MAIA_2VM_DIR.
 
 . "$(dirname "$(readlink -f "$0")")/maia_link_lib.sh"
@@ -44,6 +45,34 @@ t_ping() {
 	rc=$?
 	echo "$out" | tail -2
 	return $rc
+}
+
+# QEMU's filter-dump on this guest's socket backend captured what crossed
+# the wire: plain Ethernet frames, both ways, with the in-band training
+# frames (EtherType 0x88b5) between them.
+t_wire_capture() {
+	python3 - "$DIR/wire.pcap" "$MY_IP" "$PEER_IP" <<'PY'
+import socket, struct, sys
+data = open(sys.argv[1], "rb").read()
+magic, _, _, _, _, _, linktype = struct.unpack("<IHHiIII", data[:24])
+assert magic == 0xa1b2c3d4 and linktype == 1, "not an Ethernet pcap"
+me, peer = socket.inet_aton(sys.argv[2]), socket.inet_aton(sys.argv[3])
+off, frames, train, out, back = 24, 0, 0, 0, 0
+while off + 16 <= len(data):
+    _, _, incl, _ = struct.unpack("<IIII", data[off:off + 16])
+    f = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    frames += 1
+    etype = struct.unpack("!H", f[12:14])[0]
+    if etype == 0x88b5:
+        train += 1
+    elif etype == 0x0800 and f[23] == 1:        # ICMP
+        out += f[26:30] == me and f[30:34] == peer and f[34] == 8
+        back += f[26:30] == peer and f[30:34] == me and f[34] == 0
+print("%d frames captured: %d training, %d echo requests out, %d replies back"
+      % (frames, train, out, back))
+sys.exit(0 if train and out >= 5 and back >= 5 else 1)
+PY
 }
 
 t_transfer() {
@@ -117,9 +146,10 @@ for ((i = 0; i < 600; i++)); do		# the other guest boots too
 done
 ip addr add "$MY_IP/24" dev "$P"
 ip link set "$P" up
-ktap_set_plan 6
+ktap_set_plan 7
 run_test link_up_across_qemu t_link_up
 run_test ping t_ping
+run_test wire_capture_pcap t_wire_capture
 run_test transfer_integrity t_transfer
 run_test iperf3 t_iperf
 run_test fiber_pull_seen_by_peer t_fiber_pull_seen_remotely
