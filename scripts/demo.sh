@@ -30,7 +30,7 @@ cat /sys/kernel/debug/maia/*/regs | head -n 14
 section "workload: GEMM on the accelerator, checked against the CPU"
 "$repo/build/userspace/examples/gemm" || status=1
 section "maia-smi after the workload"
-"$repo/build/userspace/maia-smi" | tail -n 3
+"$repo/build/userspace/maia-smi"
 
 # Port 0 and port 1 of the first device are joined (vm-run --link loop):
 # move port 1 into a namespace and ping across the optical link.
@@ -49,9 +49,15 @@ for _ in $(seq 50); do
 done
 ethtool "$p0" | grep -E 'Speed|Lanes|Link detected'
 ping -c 5 -i 0.2 10.66.0.2 || status=1
+section "iperf3 across the optical link, 3 s"
+ip netns exec peer iperf3 -s -1 -D
+sleep 0.5
+iperf3 -c 10.66.0.2 -t 3 | grep -E "sender|receiver" || status=1
 section "ethtool -m $p0 (module EEPROM, per-lane optical monitors)"
 ethtool -m "$p0" | head -n 40
 section "ethtool --show-fec $p0"
 ethtool --show-fec "$p0"
+section "maia-smi: optical ports after the traffic"
+"$repo/build/userspace/maia-smi" | sed -n '/NETDEV/,$p'
 ip netns del peer
 exit ${status:-0}

@@ -109,6 +109,8 @@ static int maia_dbg_link_show(struct seq_file *m, void *unused)
 	struct maia_port *port = m->private;
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
 
+	/* the name in whatever namespace the netdev is now (tools use it) */
+	seq_printf(m, "netdev: %s\n", netdev_name(port->netdev));
 	seq_printf(m, "state: %s\n", status & MAIA_P_STATUS_UP ? "up" :
 		   ((status >> MAIA_P_STATUS_STATE_SHIFT) &
 		    MAIA_P_STATUS_STATE_MASK) == MAIA_LINK_STATE_TRAINING ?

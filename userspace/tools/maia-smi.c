@@ -191,7 +191,9 @@ static void read_port_debugfs(const char *pci, struct port_row *p)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "state: %15s", text) == 1)
+		if (sscanf(line, "netdev: %31s", p->netdev) == 1)
+			continue;
+		else if (sscanf(line, "state: %15s", text) == 1)
 			snprintf(p->state, sizeof(p->state), "%s", text);
 		else if (sscanf(line, "reason: %31[^\n]", p->reason) == 1)
 			continue;
