@@ -84,13 +84,12 @@ struct maia_tx_buf {
 };
 
 /**
- * struct maia_rx_buf - a posted receive buffer
- * @page: page_pool page the buffer is in (NULL when not posted)
- * @offset: start of the buffer in @page (MAIA_RX_TRUESIZE bytes)
+ * struct maia_rx_buf - a posted receive buffer: one page_pool page, the
+ * device writing from MAIA_RX_HEADROOM on
+ * @page: the page (NULL when not posted)
  */
 struct maia_rx_buf {
 	struct page *page;
-	unsigned int offset;
 };
 
 /**

@@ -257,48 +257,54 @@ static const struct net_device_ops maia_port_netdev_ops = {
 
 /* queue statistics (netdev netlink qstats) ---------------------------------- */
 
+/* Counters of live queue pair @idx; false if it is not allocated. */
+static bool maia_qstats_read(struct maia_port *port, int idx,
+			     struct maia_tx_stats *tx, struct maia_rx_stats *rx)
+{
+	bool live;
+
+	spin_lock_bh(&port->stats_lock);
+	live = port->qps[idx];
+	if (live)
+		maia_qp_read_stats(port->qps[idx], tx, rx);
+	spin_unlock_bh(&port->stats_lock);
+	return live;
+}
+
 static void maia_qstats_rx(struct net_device *netdev, int idx,
 			   struct netdev_queue_stats_rx *stats)
 {
-	struct maia_port *port = netdev_priv(netdev);
 	struct maia_tx_stats tx;
 	struct maia_rx_stats rx;
 
-	spin_lock_bh(&port->stats_lock);
-	if (port->qps[idx]) {
-		maia_qp_read_stats(port->qps[idx], &tx, &rx);
-		stats->packets = rx.packets;
-		stats->bytes = rx.bytes;
-		stats->alloc_fail = rx.alloc_fail;
-		stats->csum_unnecessary = rx.csum_ok;
-		stats->csum_none = rx.csum_none;
-		stats->csum_bad = rx.csum_bad;
-		stats->hw_drops = rx.dropped;
-		stats->hw_gro_packets = rx.rsc_frames;
-		stats->hw_gro_wire_packets = rx.rsc;
-	}
-	spin_unlock_bh(&port->stats_lock);
+	if (!maia_qstats_read(netdev_priv(netdev), idx, &tx, &rx))
+		return;
+	stats->packets = rx.packets;
+	stats->bytes = rx.bytes;
+	stats->alloc_fail = rx.alloc_fail;
+	stats->csum_unnecessary = rx.csum_ok;
+	stats->csum_none = rx.csum_none;
+	stats->csum_bad = rx.csum_bad;
+	stats->hw_drops = rx.dropped;
+	stats->hw_gro_packets = rx.rsc_frames;
+	stats->hw_gro_wire_packets = rx.rsc;
 }
 
 static void maia_qstats_tx(struct net_device *netdev, int idx,
 			   struct netdev_queue_stats_tx *stats)
 {
-	struct maia_port *port = netdev_priv(netdev);
 	struct maia_tx_stats tx;
 	struct maia_rx_stats rx;
 
-	spin_lock_bh(&port->stats_lock);
-	if (port->qps[idx]) {
-		maia_qp_read_stats(port->qps[idx], &tx, &rx);
-		stats->packets = tx.packets;
-		stats->bytes = tx.bytes;
-		stats->hw_gso_packets = tx.tso;
-		stats->needs_csum = tx.csum;
-		stats->stop = tx.stops;
-		stats->wake = tx.wakes;
-		stats->hw_drops = tx.dropped;
-	}
-	spin_unlock_bh(&port->stats_lock);
+	if (!maia_qstats_read(netdev_priv(netdev), idx, &tx, &rx))
+		return;
+	stats->packets = tx.packets;
+	stats->bytes = tx.bytes;
+	stats->hw_gso_packets = tx.tso;
+	stats->needs_csum = tx.csum;
+	stats->stop = tx.stops;
+	stats->wake = tx.wakes;
+	stats->hw_drops = tx.dropped;
 }
 
 static void maia_qstats_base(struct net_device *netdev,

@@ -242,12 +242,10 @@ static bool maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
 	u32 mask = ring->size - 1, ntu = ring->ntu, start = ntu;
 	u32 free = ring->size - 1 - ((ntu - ring->ntc) & mask);
 	union maia_rxd *d;
-	unsigned int off;
 	struct page *page;
 
 	while (free--) {
-		page = page_pool_alloc_frag(ring->pool, &off, MAIA_RX_TRUESIZE,
-					    gfp);
+		page = page_pool_alloc_pages(ring->pool, gfp);
 		if (unlikely(!page)) {
 			u64_stats_update_begin(&ring->syncp);
 			ring->stats.alloc_fail++;
@@ -255,9 +253,8 @@ static bool maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
 			break;
 		}
 		ring->bufs[ntu].page = page;
-		ring->bufs[ntu].offset = off;
 		d = &ring->desc[ntu];
-		d->read.addr = cpu_to_le64(page_pool_get_dma_addr(page) + off +
+		d->read.addr = cpu_to_le64(page_pool_get_dma_addr(page) +
 					   MAIA_RX_HEADROOM);
 		d->read.rsvd = 0;
 		ntu = (ntu + 1) & mask;
@@ -395,12 +392,12 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 		if (unlikely(!buf->page || len > MAIA_RX_BUF_LEN))
 			goto bad;
 		page_pool_dma_sync_for_cpu(ring->pool, buf->page,
-					   buf->offset + MAIA_RX_HEADROOM, len);
+					   MAIA_RX_HEADROOM, len);
 		if (ring->discard) {
 			maia_rx_put(ring, buf);
 		} else if (!ring->skb && (status & MAIA_RXD_EOP) &&
 			   len <= copybreak) {
-			va = page_address(buf->page) + buf->offset;
+			va = page_address(buf->page);
 			skb = napi_alloc_skb(&ring->qp->napi, len);
 			if (likely(skb)) {
 				skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
@@ -411,7 +408,7 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 			}
 			maia_rx_put(ring, buf);
 		} else if (!ring->skb) {
-			va = page_address(buf->page) + buf->offset;
+			va = page_address(buf->page);
 			skb = napi_build_skb(va, MAIA_RX_TRUESIZE);
 			if (unlikely(!skb)) {
 				maia_rx_put(ring, buf);
@@ -425,7 +422,7 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 			}
 		} else if (skb_shinfo(ring->skb)->nr_frags < MAX_SKB_FRAGS) {
 			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
-					buf->page, buf->offset + MAIA_RX_HEADROOM,
+					buf->page, MAIA_RX_HEADROOM,
 					len, MAIA_RX_TRUESIZE);
 			buf->page = NULL;
 		} else {
@@ -573,8 +570,8 @@ static int maia_rx_ring_alloc(struct maia_qpair *qp, u32 size)
 		.netdev = port->netdev,
 		.queue_idx = qp->index,
 		.dma_dir = DMA_FROM_DEVICE,
-		.offset = 0,
-		.max_len = PAGE_SIZE,
+		.offset = MAIA_RX_HEADROOM,	/* the device writes from here */
+		.max_len = MAIA_RX_BUF_LEN,
 	};
 	int ret;
 
