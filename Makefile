@@ -29,7 +29,7 @@ modules: deps
 	flock $(BUILD)/.modules.lock sh -c '\
 	rsync -a --delete --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
 		--exclude="*.mod*" --exclude=Module.symvers --exclude=modules.order \
-		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/uapi $(BUILD)/kernel/ && \
+		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/include $(REPO)/uapi $(BUILD)/kernel/ && \
 	$(MAKE) -C $(KDIR) M=$(BUILD)/kernel modules'
 
 userspace: deps

@@ -81,7 +81,7 @@ if [ ${#dev_c[@]} -eq 0 ]; then
 fi
 
 installed=()
-for f in "${dev_c[@]}" "${dev_h[@]}" "$ROOT/drivers/core/maia_regs.h" "$ROOT/uapi/drm/maia_cmd.h"; do
+for f in "${dev_c[@]}" "${dev_h[@]}" "$ROOT/include/hw/maia_hw.h" "$ROOT/uapi/drm/maia_cmd.h"; do
 	install_if_changed "$f" "$MISC/$(basename "$f")"
 	installed+=("$(basename "$f")")
 done

@@ -15,16 +15,16 @@
 
 #include "maia_core.h"
 
-#define MAIA_RING_ORDER		8	/* 256 jobs in flight per ring */
+#define MAIA_ACCEL_RING_ORDER		8	/* 256 jobs in flight per ring */
 #define MAIA_JOB_TIMEOUT_MS	5000
 #define MAIA_QUEUE_BAN_FAULTS	4
 
 struct maia_accel;
 
 /**
- * struct maia_ring - one hardware queue and the scheduler feeding it
+ * struct maia_ring - one command ring and the drm_sched scheduler feeding it
  * @accel: owner
- * @hwq: the hardware queue
+ * @hw: the command ring
  * @sched: drm_sched instance; jobs of any file may run here
  * @lock: protects @pending and @next_seq; also the lock of the hw fences
  * @pending: jobs pushed to the hardware, oldest first
@@ -34,7 +34,7 @@ struct maia_accel;
  */
 struct maia_ring {
 	struct maia_accel *accel;
-	struct maia_hwq *hwq;
+	struct maia_hw_ring *hw;
 	struct drm_gpu_scheduler sched;
 	spinlock_t lock; /* pending, next_seq, hw fences */
 	struct list_head pending;
@@ -50,8 +50,8 @@ struct maia_ring {
  * @hbm_lock: protects @hbm and @hbm_used
  * @hbm: allocator of device memory
  * @hbm_used: bytes of HBM allocated
- * @num_rings: hardware queues in use
- * @rings: the hardware queues
+ * @num_rings: command rings in use
+ * @rings: the command rings
  * @sched_normal: schedulers for low and normal priority queues
  * @num_sched_normal: entries in @sched_normal
  * @sched_high: schedulers for high priority queues
@@ -69,10 +69,10 @@ struct maia_accel {
 	struct gpu_buddy hbm;
 	u64 hbm_used;
 	unsigned int num_rings;
-	struct maia_ring rings[MAIA_MAX_QUEUES];
-	struct drm_gpu_scheduler *sched_normal[MAIA_MAX_QUEUES];
+	struct maia_ring rings[MAIA_MAX_RINGS];
+	struct drm_gpu_scheduler *sched_normal[MAIA_MAX_RINGS];
 	unsigned int num_sched_normal;
-	struct drm_gpu_scheduler *sched_high[MAIA_MAX_QUEUES];
+	struct drm_gpu_scheduler *sched_high[MAIA_MAX_RINGS];
 	unsigned int num_sched_high;
 	struct mutex files_lock; /* files */
 	struct list_head files;

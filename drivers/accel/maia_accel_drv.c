@@ -58,10 +58,10 @@ static int maia_ioctl_get_info(struct drm_device *drm, void *data,
 	if (info->caps & MAIA_CAP_LINK)
 		caps |= DRM_MAIA_CAP_LINK;
 
-	args->hw_id = maia_core_read(accel->core, MAIA_REG_ID);
+	args->hw_id = info->hw_id;
 	args->hw_version = info->hw_version;
 	args->uapi_version = MAIA_UAPI_VERSION;
-	args->num_queues = info->num_queues;
+	args->num_queues = info->num_rings;
 	args->num_ports = info->num_ports;
 	args->num_lanes = info->num_lanes;
 	args->hbm_size = info->hbm_size;

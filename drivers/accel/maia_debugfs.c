@@ -4,6 +4,7 @@
  * fault-injection knobs the selftests use.
  */
 
+#include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
@@ -23,7 +24,7 @@ static int maia_rings_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&accel->jobs_timed_out));
 	for (i = 0; i < accel->num_rings; i++) {
 		struct maia_ring *ring = &accel->rings[i];
-		struct maia_hwq_completion c;
+		struct maia_hw_ring_completion c;
 		u32 jobs, faults, in_flight = 0;
 		struct maia_job *job;
 		unsigned long flags;
@@ -33,10 +34,10 @@ static int maia_rings_show(struct seq_file *m, void *unused)
 		list_for_each_entry(job, &ring->pending, ring_link)
 			in_flight++;
 		spin_unlock_irqrestore(&ring->lock, flags);
-		maia_hwq_completion(ring->hwq, &c);
-		maia_hwq_stats(ring->hwq, &busy, &jobs, &faults);
-		seq_printf(m, "%s: state %u pushed %llu completed %llu in_flight %u jobs %u faults %u busy_ns %llu\\n",
-			   ring->name, c.state & MAIA_Q_STATE_MASK,
+		maia_hw_ring_completion(ring->hw, &c);
+		maia_hw_ring_stats(ring->hw, &busy, &jobs, &faults);
+		seq_printf(m, "%s: state %lu pushed %llu completed %llu in_flight %u jobs %u faults %u busy_ns %llu\n",
+			   ring->name, FIELD_GET(MAIA_RING_STATUS_STATE, c.status_reg),
 			   ring->next_seq, c.seq, in_flight, jobs, faults, busy);
 	}
 	return 0;

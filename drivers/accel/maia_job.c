@@ -2,7 +2,7 @@
 /*
  * maia_accel jobs: submission queues, drm_sched, hardware rings.
  *
- * Each hardware queue ("ring") is fed by one drm_gpu_scheduler. A user
+ * Each command ring is fed by one drm_gpu_scheduler. A user
  * queue is a drm_sched_entity spread over the rings of its priority class,
  * so rings carry jobs of many files; the address space travels in each job
  * descriptor. Jobs complete in ring order: the completion interrupt signals
@@ -20,6 +20,7 @@
  * creation, destruction and job arming.
  */
 
+#include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/devcoredump.h>
 #include <linux/dma-fence.h>
@@ -112,7 +113,7 @@ static void maia_job_retire_locked(struct maia_job *job)
 	u64 now = ktime_get_ns();
 
 	list_del_init(&job->ring_link);
-	trace_maia_job_done(maia_hwq_index(job->ring->hwq), job->seq,
+	trace_maia_job_done(maia_hw_ring_index(job->ring->hw), job->seq,
 			    job->hw_fence->error);
 	atomic64_add(now - job->start_ns, &job->mfile->engine_ns);
 	atomic64_inc(&job->queue->completed);
@@ -123,19 +124,20 @@ static void maia_job_retire_locked(struct maia_job *job)
 static void maia_ring_done(void *data)
 {
 	struct maia_ring *ring = data;
-	struct maia_hwq_completion c;
+	struct maia_hw_ring_completion c;
 	struct maia_job *job, *tmp;
 	unsigned long flags;
 	bool resume;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	maia_hwq_completion(ring->hwq, &c);
-	resume = (c.state & MAIA_Q_STATE_MASK) == MAIA_Q_STATE_ERROR;
+	maia_hw_ring_completion(ring->hw, &c);
+	resume = FIELD_GET(MAIA_RING_STATUS_STATE, c.status_reg) ==
+		 MAIA_RING_STATE_ERROR;
 	list_for_each_entry_safe(job, tmp, &ring->pending, ring_link) {
 		if (job->seq > c.seq)
 			break;
 		if (job->seq == c.seq && c.status != MAIA_JOB_OK) {
-			trace_maia_job_fault(maia_hwq_index(ring->hwq), job->seq,
+			trace_maia_job_fault(maia_hw_ring_index(ring->hw), job->seq,
 					     c.status, c.err_addr);
 			maia_job_fail_locked(job, maia_job_status_errno(c.status),
 					     c.err_addr);
@@ -153,7 +155,7 @@ static void maia_ring_done(void *data)
 		resume = false;
 	}
 	if (resume)
-		maia_hwq_resume(ring->hwq);
+		maia_hw_ring_resume(ring->hw);
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
@@ -161,7 +163,7 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 {
 	struct maia_ring *ring = to_maia_ring(sched_job->sched);
 	struct maia_job *job = to_maia_job(sched_job);
-	struct maia_hwq_job hw;
+	struct maia_hw_ring_job hw;
 	unsigned long flags;
 
 	/*
@@ -179,15 +181,15 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 	job->start_ns = ktime_get_ns();
 	job->ring = ring;
 	list_add_tail(&job->ring_link, &ring->pending);
-	trace_maia_job_run(maia_hwq_index(ring->hwq), job->seq, job->asid);
+	trace_maia_job_run(maia_hw_ring_index(ring->hw), job->seq, job->asid);
 	if (atomic_cmpxchg(&ring->accel->inject_hang_pid, job->tgid, 0) ==
 	    job->tgid)
-		maia_hwq_inject_hang(ring->hwq);
+		maia_hw_ring_inject_hang(ring->hw);
 	hw.ib_addr = job->ib_va;
 	hw.ib_count = job->ib_count;
 	hw.asid = job->asid;
 	hw.seq = job->seq;
-	maia_hwq_push(ring->hwq, &hw);
+	maia_hw_ring_push(ring->hw, &hw);
 	spin_unlock_irqrestore(&ring->lock, flags);
 
 	return dma_fence_get(job->hw_fence);
@@ -199,7 +201,7 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
  */
 static void maia_ring_coredump(struct maia_ring *ring, struct maia_job *job)
 {
-	struct maia_hwq_completion c;
+	struct maia_hw_ring_completion c;
 	u32 jobs, faults;
 	size_t len = 0;
 	u64 busy;
@@ -208,11 +210,11 @@ static void maia_ring_coredump(struct maia_ring *ring, struct maia_job *job)
 	buf = vmalloc(MAIA_COREDUMP_SIZE);	/* dev_coredumpv() vfree()s it */
 	if (!buf)
 		return;
-	maia_hwq_completion(ring->hwq, &c);
-	maia_hwq_stats(ring->hwq, &busy, &jobs, &faults);
+	maia_hw_ring_completion(ring->hw, &c);
+	maia_hw_ring_stats(ring->hw, &busy, &jobs, &faults);
 	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
 			 "maia ring hang\nring: %s\nstate: %u\nlast completed seq: %llu status %u\n",
-			 ring->name, c.state, c.seq, c.status);
+			 ring->name, c.status_reg, c.seq, c.status);
 	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
 			 "pushed seq: %llu\njobs done: %u faults: %u busy_ns: %llu\n",
 			 ring->next_seq, jobs, faults, busy);
@@ -231,14 +233,14 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 {
 	struct maia_ring *ring = to_maia_ring(sched_job->sched);
 	struct maia_job *job = to_maia_job(sched_job), *other;
-	struct maia_hwq_job hw;
+	struct maia_hw_ring_job hw;
 	unsigned long flags;
 
 	maia_ring_coredump(ring, job);
 	drm_sched_stop(&ring->sched, sched_job);
 
 	spin_lock_irqsave(&ring->lock, flags);
-	maia_hwq_reset(ring->hwq);
+	maia_hw_ring_reset(ring->hw);
 	if (!list_empty(&job->ring_link)) {
 		maia_job_fail_locked(job, -ETIMEDOUT, 0);
 		maia_job_retire_locked(job);
@@ -252,7 +254,7 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 		hw.ib_count = other->ib_count;
 		hw.asid = other->asid;
 		hw.seq = other->seq;
-		maia_hwq_push(ring->hwq, &hw);
+		maia_hw_ring_push(ring->hw, &hw);
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
 
@@ -303,14 +305,14 @@ int maia_rings_init(struct maia_accel *accel)
 	struct drm_sched_init_args args = {
 		.ops = &maia_sched_ops,
 		.num_rqs = DRM_SCHED_PRIORITY_COUNT,
-		.credit_limit = (1u << MAIA_RING_ORDER) - 1,
+		.credit_limit = (1u << MAIA_ACCEL_RING_ORDER) - 1,
 		.timeout = msecs_to_jiffies(MAIA_JOB_TIMEOUT_MS),
 		.dev = accel->drm.dev,
 	};
 	unsigned int i, num_high;
 	int ret;
 
-	accel->num_rings = min_t(u32, info->num_queues, MAIA_MAX_QUEUES);
+	accel->num_rings = min_t(u32, info->num_rings, MAIA_MAX_RINGS);
 	if (!accel->num_rings)
 		return -ENODEV;
 	/* The top quarter of the rings (at least one) serves high priority. */
@@ -328,11 +330,11 @@ int maia_rings_init(struct maia_accel *accel)
 		ret = drm_sched_init(&ring->sched, &args);
 		if (ret)
 			goto err;
-		ring->hwq = maia_hwq_create(accel->core, i, MAIA_RING_ORDER,
-					    high ? MAIA_Q_PRIORITY_MAX : 1,
+		ring->hw = maia_hw_ring_create(accel->core, i, MAIA_ACCEL_RING_ORDER,
+					    high ? MAIA_RING_PRIORITY_MAX : 1,
 					    maia_ring_done, ring);
-		if (IS_ERR(ring->hwq)) {
-			ret = PTR_ERR(ring->hwq);
+		if (IS_ERR(ring->hw)) {
+			ret = PTR_ERR(ring->hw);
 			drm_sched_fini(&ring->sched);
 			goto err;
 		}
@@ -345,7 +347,7 @@ int maia_rings_init(struct maia_accel *accel)
 
 err:
 	while (i--) {
-		maia_hwq_destroy(accel->rings[i].hwq);
+		maia_hw_ring_destroy(accel->rings[i].hw);
 		drm_sched_fini(&accel->rings[i].sched);
 	}
 	return ret;
@@ -375,7 +377,7 @@ void maia_rings_fini(struct maia_accel *accel)
 			usleep_range(10000, 20000);
 		}
 		spin_lock_irqsave(&ring->lock, flags);
-		maia_hwq_reset(ring->hwq);
+		maia_hw_ring_reset(ring->hw);
 		list_for_each_entry_safe(job, tmp, &ring->pending, ring_link) {
 			dma_fence_set_error(job->hw_fence, -ENODEV);
 			maia_job_retire_locked(job);
@@ -391,7 +393,7 @@ void maia_rings_fini(struct maia_accel *accel)
 			usleep_range(10000, 20000);
 		}
 		drm_sched_fini(&ring->sched);
-		maia_hwq_destroy(ring->hwq);
+		maia_hw_ring_destroy(ring->hw);
 	}
 }
 

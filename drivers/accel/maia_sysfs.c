@@ -32,19 +32,20 @@ static DEVICE_ATTR_RO(hbm_used_bytes);
 static ssize_t engine_utilization_show(struct device *dev,
 				       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", maia_core_read(dev_to_accel(dev)->core,
-						      MAIA_REG_UTIL_PCT));
+	struct maia_core_telemetry t;
+
+	maia_core_read_telemetry(dev_to_accel(dev)->core, &t);
+	return sysfs_emit(buf, "%u\n", t.util_pct);
 }
 static DEVICE_ATTR_RO(engine_utilization);
 
 static ssize_t jobs_completed_show(struct device *dev,
 				   struct device_attribute *attr, char *buf)
 {
-	struct maia_core *core = dev_to_accel(dev)->core;
+	struct maia_core_telemetry t;
 
-	return sysfs_emit(buf, "%llu\n",
-			  maia_core_read(core, MAIA_REG_JOBS_LO) |
-			  (u64)maia_core_read(core, MAIA_REG_JOBS_HI) << 32);
+	maia_core_read_telemetry(dev_to_accel(dev)->core, &t);
+	return sysfs_emit(buf, "%llu\n", t.jobs);
 }
 static DEVICE_ATTR_RO(jobs_completed);
 
@@ -59,8 +60,10 @@ static DEVICE_ATTR_RO(jobs_timed_out);
 static ssize_t mmu_faults_show(struct device *dev,
 			       struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", maia_core_read(dev_to_accel(dev)->core,
-						      MAIA_REG_MMU_FAULT_COUNT));
+	struct maia_core_telemetry t;
+
+	maia_core_read_telemetry(dev_to_accel(dev)->core, &t);
+	return sysfs_emit(buf, "%u\n", t.mmu_faults);
 }
 static DEVICE_ATTR_RO(mmu_faults);
 

@@ -26,11 +26,11 @@ static int maia_hwmon_read(struct device *dev, enum hwmon_sensor_types type,
 
 	switch (type) {
 	case hwmon_temp:
-		*val = maia_core_read(core, MAIA_REG_TEMP_MC);
+		*val = (s32)maia_core_rd(core, MAIA_REG_TEMP_MC);
 		return 0;
 	case hwmon_power:
 		/* hwmon reports microwatts */
-		*val = (long)maia_core_read(core, MAIA_REG_POWER_MW) * 1000;
+		*val = (long)maia_core_rd(core, MAIA_REG_POWER_MW) * 1000;
 		return 0;
 	default:
 		return -EOPNOTSUPP;

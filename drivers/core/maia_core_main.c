@@ -8,6 +8,7 @@
  * maia_core.h.
  */
 
+#include <linux/bitfield.h>
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/idr.h>
@@ -63,29 +64,45 @@ struct pci_dev *maia_core_pdev(struct maia_core *core)
 EXPORT_SYMBOL_NS_GPL(maia_core_pdev, MAIA_CORE);
 
 /**
- * maia_core_read() - read a BAR0 register
+ * maia_core_port_regs() - the register block of one optical port
  * @core: the core
- * @offset: register offset from maia_regs.h
+ * @port: port number, below maia_core_info()->num_ports
  *
- * Return: the register value.
+ * The link personality reaches its port only through this window
+ * (MAIA_PORT_SIZE bytes, offsets MAIA_P_*); it never sees the core's own
+ * blocks or the command rings.
+ *
+ * Return: the mapped block, or NULL for a port the device does not have.
  */
-u32 maia_core_read(struct maia_core *core, u32 offset)
+void __iomem *maia_core_port_regs(struct maia_core *core, unsigned int port)
 {
-	return readl(core->regs + offset);
+	if (port >= core->info.num_ports)
+		return NULL;
+	return core->regs + MAIA_PORT_REG(port, 0);
 }
-EXPORT_SYMBOL_NS_GPL(maia_core_read, MAIA_CORE);
+EXPORT_SYMBOL_NS_GPL(maia_core_port_regs, MAIA_CORE);
 
 /**
- * maia_core_write() - write a BAR0 register
+ * maia_core_read_telemetry() - the device's telemetry block
  * @core: the core
- * @offset: register offset from maia_regs.h
- * @value: value to write
+ * @t: filled with the current values
  */
-void maia_core_write(struct maia_core *core, u32 offset, u32 value)
+void maia_core_read_telemetry(struct maia_core *core,
+			      struct maia_core_telemetry *t)
 {
-	writel(value, core->regs + offset);
+	u32 lo;
+
+	t->temp_mc = (s32)maia_core_rd(core, MAIA_REG_TEMP_MC);
+	t->power_mw = maia_core_rd(core, MAIA_REG_POWER_MW);
+	t->util_pct = maia_core_rd(core, MAIA_REG_UTIL_PCT);
+	/* Reading LO latches HI (hw reference, telemetry) */
+	lo = maia_core_rd(core, MAIA_REG_BUSY_NS_LO);
+	t->busy_ns = (u64)maia_core_rd(core, MAIA_REG_BUSY_NS_HI) << 32 | lo;
+	lo = maia_core_rd(core, MAIA_REG_JOBS_LO);
+	t->jobs = (u64)maia_core_rd(core, MAIA_REG_JOBS_HI) << 32 | lo;
+	t->mmu_faults = maia_core_rd(core, MAIA_REG_MMU_FAULT_COUNT);
 }
-EXPORT_SYMBOL_NS_GPL(maia_core_write, MAIA_CORE);
+EXPORT_SYMBOL_NS_GPL(maia_core_read_telemetry, MAIA_CORE);
 
 /**
  * maia_core_irq() - Linux interrupt number of an MSI-X vector
@@ -103,17 +120,11 @@ int maia_core_irq(struct maia_core *core, unsigned int vector)
 }
 EXPORT_SYMBOL_NS_GPL(maia_core_irq, MAIA_CORE);
 
-/**
- * maia_core_irq_test() - prove an MSI-X round trip on the misc vector
- * @core: the core
- *
- * Asks the device to raise the test cause and waits for the interrupt.
- * Context: process context, may sleep.
- *
- * Return: 0 when the interrupt arrived, -ETIMEDOUT when it did not,
- * -EINTR if interrupted.
+/*
+ * Prove an MSI-X round trip on the misc vector: ask the device for the test
+ * cause and wait for the interrupt. Returns 0, -ETIMEDOUT or -EINTR.
  */
-int maia_core_irq_test(struct maia_core *core)
+static int maia_core_misc_irq_test(struct maia_core *core)
 {
 	long left;
 	int ret = 0;
@@ -121,7 +132,7 @@ int maia_core_irq_test(struct maia_core *core)
 	if (mutex_lock_interruptible(&core->irq_test_lock))
 		return -EINTR;
 	reinit_completion(&core->irq_test_done);
-	maia_core_write(core, MAIA_REG_INT_TEST, MAIA_VEC_MISC);
+	maia_core_wr(core, MAIA_REG_INT_TEST, MAIA_VEC_MISC);
 	left = wait_for_completion_timeout(&core->irq_test_done,
 					   MAIA_IRQ_TEST_TIMEOUT);
 	if (!left)
@@ -129,18 +140,36 @@ int maia_core_irq_test(struct maia_core *core)
 	mutex_unlock(&core->irq_test_lock);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(maia_core_irq_test, MAIA_CORE);
+
+/**
+ * maia_core_test_vector() - make the device send one MSI-X message
+ * @core: the core
+ * @vector: a vector of an auxiliary device (not MAIA_VEC_MISC)
+ *
+ * For interrupt self-tests of the personalities: the device signals
+ * @vector once through INT_TEST, which only the core writes.
+ *
+ * Return: 0, or -EINVAL for a vector that does not exist or is the core's.
+ */
+int maia_core_test_vector(struct maia_core *core, unsigned int vector)
+{
+	if (vector == MAIA_VEC_MISC || vector >= core->info.num_vectors)
+		return -EINVAL;
+	maia_core_wr(core, MAIA_REG_INT_TEST, vector);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(maia_core_test_vector, MAIA_CORE);
 
 static irqreturn_t maia_core_misc_irq(int irq, void *data)
 {
 	struct maia_core *core = data;
 	u32 cause;
 
-	cause = maia_core_read(core, MAIA_REG_INT_CAUSE) &
-		maia_core_read(core, MAIA_REG_INT_MASK);
+	cause = maia_core_rd(core, MAIA_REG_INT_CAUSE) &
+		maia_core_rd(core, MAIA_REG_INT_MASK);
 	if (!cause)
 		return IRQ_NONE;
-	maia_core_write(core, MAIA_REG_INT_CAUSE, cause);
+	maia_core_wr(core, MAIA_REG_INT_CAUSE, cause);
 	atomic64_inc(&core->misc_irqs);
 	if (cause & MAIA_INT_MMU_FAULT)
 		maia_mmu_handle_fault(core);
@@ -154,7 +183,7 @@ static int maia_core_reset(struct maia_core *core)
 	u32 status;
 	int ret;
 
-	maia_core_write(core, MAIA_REG_RESET, MAIA_RESET_MAGIC);
+	maia_core_wr(core, MAIA_REG_RESET, MAIA_RESET_MAGIC);
 	ret = readl_poll_timeout(core->regs + MAIA_REG_STATUS, status,
 				 status & MAIA_STATUS_READY, 10,
 				 MAIA_RESET_TIMEOUT_US);
@@ -169,35 +198,32 @@ static int maia_core_read_identity(struct maia_core *core)
 	struct device *dev = &core->pdev->dev;
 	u32 id, config, major;
 
-	id = maia_core_read(core, MAIA_REG_ID);
+	id = maia_core_rd(core, MAIA_REG_ID);
 	if (id != MAIA_ID_MAGIC) {
 		dev_err(dev, "unexpected identity 0x%08x\n", id);
 		return -ENODEV;
 	}
-	info->hw_version = maia_core_read(core, MAIA_REG_VERSION);
-	major = info->hw_version >> MAIA_VERSION_MAJOR_SHIFT;
+	info->hw_id = id;
+	info->hw_version = maia_core_rd(core, MAIA_REG_VERSION);
+	major = FIELD_GET(MAIA_VERSION_MAJOR, info->hw_version);
 	if (major != MAIA_HW_VERSION_MAJOR) {
-		dev_err(dev, "unsupported hardware version %u.%u\n", major,
-			info->hw_version & MAIA_VERSION_MINOR_MASK);
+		dev_err(dev, "unsupported hardware version %u.%lu\n", major,
+			FIELD_GET(MAIA_VERSION_MINOR, info->hw_version));
 		return -ENODEV;
 	}
-	info->caps = maia_core_read(core, MAIA_REG_CAPS);
-	config = maia_core_read(core, MAIA_REG_CONFIG);
-	info->num_ports = (config >> MAIA_CONFIG_PORTS_SHIFT) &
-			  MAIA_CONFIG_FIELD_MASK;
-	info->num_queues = (config >> MAIA_CONFIG_QUEUES_SHIFT) &
-			   MAIA_CONFIG_FIELD_MASK;
-	info->num_lanes = (config >> MAIA_CONFIG_LANES_SHIFT) &
-			  MAIA_CONFIG_FIELD_MASK;
-	info->num_vectors = (config >> MAIA_CONFIG_VECTORS_SHIFT) &
-			    MAIA_CONFIG_FIELD_MASK;
-	info->hbm_size = maia_core_read(core, MAIA_REG_HBM_SIZE_LO) |
-			 (u64)maia_core_read(core, MAIA_REG_HBM_SIZE_HI) << 32;
-	info->serial = maia_core_read(core, MAIA_REG_SERIAL_LO) |
-		       (u64)maia_core_read(core, MAIA_REG_SERIAL_HI) << 32;
+	info->caps = maia_core_rd(core, MAIA_REG_CAPS);
+	config = maia_core_rd(core, MAIA_REG_CONFIG);
+	info->num_ports = FIELD_GET(MAIA_CONFIG_PORTS, config);
+	info->num_rings = FIELD_GET(MAIA_CONFIG_RINGS, config);
+	info->num_lanes = FIELD_GET(MAIA_CONFIG_LANES, config);
+	info->num_vectors = FIELD_GET(MAIA_CONFIG_VECTORS, config);
+	info->hbm_size = maia_core_rd(core, MAIA_REG_HBM_SIZE_LO) |
+			 (u64)maia_core_rd(core, MAIA_REG_HBM_SIZE_HI) << 32;
+	info->serial = maia_core_rd(core, MAIA_REG_SERIAL_LO) |
+		       (u64)maia_core_rd(core, MAIA_REG_SERIAL_HI) << 32;
 
 	if (info->num_ports > MAIA_MAX_PORTS ||
-	    info->num_queues > MAIA_MAX_QUEUES || !info->num_vectors ||
+	    info->num_rings > MAIA_MAX_RINGS || !info->num_vectors ||
 	    info->num_vectors > MAIA_NUM_VECTORS) {
 		dev_err(dev, "inconsistent configuration 0x%08x\n", config);
 		return -ENODEV;
@@ -264,7 +290,7 @@ static ssize_t maia_irq_test_write(struct file *file, const char __user *buf,
 	struct maia_core *core = file->private_data;
 	int ret;
 
-	ret = maia_core_irq_test(core);
+	ret = maia_core_misc_irq_test(core);
 	return ret ? ret : count;
 }
 
@@ -277,7 +303,7 @@ static ssize_t maia_irq_test_read(struct file *file, char __user *buf,
 
 	len = scnprintf(text, sizeof(text), "%lld %u\n",
 			(long long)atomic64_read(&core->misc_irqs),
-			maia_core_read(core, MAIA_REG_INT_TEST_COUNT));
+			maia_core_rd(core, MAIA_REG_INT_TEST_COUNT));
 	return simple_read_from_buffer(buf, count, ppos, text, len);
 }
 
@@ -354,7 +380,7 @@ static void maia_core_quiesce(void *data)
 {
 	struct maia_core *core = data;
 
-	maia_core_write(core, MAIA_REG_INT_MASK, 0);
+	maia_core_wr(core, MAIA_REG_INT_MASK, 0);
 	maia_core_reset(core);
 	ida_destroy(&core->asid_ida);
 }
@@ -414,9 +440,9 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			       maia_core_misc_irq, 0, "maia-misc", core);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot request misc irq\n");
-	maia_core_write(core, MAIA_REG_INT_MASK, MAIA_INT_ALL);
+	maia_core_wr(core, MAIA_REG_INT_MASK, MAIA_INT_ALL);
 
-	ret = maia_core_irq_test(core);
+	ret = maia_core_misc_irq_test(core);
 	if (ret)
 		return dev_err_probe(dev, ret, "MSI-X round trip failed\n");
 
@@ -445,11 +471,11 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 					     "cannot create link device\n");
 	}
 
-	dev_info(dev, "maia hw %u.%u serial %016llx: %llu MiB HBM, %u queues, %u ports x %u lanes\n",
-		 core->info.hw_version >> MAIA_VERSION_MAJOR_SHIFT,
-		 core->info.hw_version & MAIA_VERSION_MINOR_MASK,
+	dev_info(dev, "maia hw %lu.%lu serial %016llx: %llu MiB HBM, %u rings, %u ports x %u lanes\n",
+		 FIELD_GET(MAIA_VERSION_MAJOR, core->info.hw_version),
+		 FIELD_GET(MAIA_VERSION_MINOR, core->info.hw_version),
 		 core->info.serial, core->info.hbm_size >> 20,
-		 core->info.num_queues, core->info.num_ports,
+		 core->info.num_rings, core->info.num_ports,
 		 core->info.num_lanes);
 	return 0;
 }

@@ -14,26 +14,25 @@
  * the memory behind them.
  */
 
+#include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include "maia_core_priv.h"
 
-#define MAIA_PT_LEVELS		4
-#define MAIA_PT_SIZE		(MAIA_PT_ENTRIES * sizeof(u64))
+#define MAIA_PT_SIZE		(MAIA_PT_ENTRIES * sizeof(struct maia_pte))
 #define MAIA_PAGE_SIZE		BIT_ULL(MAIA_PAGE_SHIFT)
 #define MAIA_BLOCK_SIZE		BIT_ULL(MAIA_BLOCK_SHIFT)
-#define MAIA_BLOCK_LEVEL	2
 
 /**
  * struct maia_pt - one page-table page
- * @entries: CPU view of the 512 entries (coherent memory)
+ * @entries: CPU view of the MAIA_PT_ENTRIES entries (coherent memory)
  * @dma: bus address the device uses
  * @children: lower-level tables, for levels 0..2
  */
 struct maia_pt {
-	u64 *entries;
+	struct maia_pte *entries;
 	dma_addr_t dma;
 	struct maia_pt **children;
 };
@@ -44,20 +43,28 @@ struct maia_pt {
  * @asid: hardware address-space id
  * @lock: protects the table tree and serialises map/unmap
  * @root: level-0 table
- * @mapped: bytes currently mapped (statistic)
  */
 struct maia_as {
 	struct maia_core *core;
 	u32 asid;
 	struct mutex lock; /* table tree */
 	struct maia_pt *root;
-	u64 mapped;
 };
 
 static unsigned int maia_pt_index(u64 va, unsigned int level)
 {
-	return (va >> (MAIA_PAGE_SHIFT + 9 * (MAIA_PT_LEVELS - 1 - level))) &
-	       (MAIA_PT_ENTRIES - 1);
+	return (va >> MAIA_PT_SHIFT(level)) & (MAIA_PT_ENTRIES - 1);
+}
+
+static u64 maia_pte_get(struct maia_pt *pt, unsigned int idx)
+{
+	return le64_to_cpu(READ_ONCE(pt->entries[idx].val));
+}
+
+/* The device walks the tables concurrently: one untorn store per entry. */
+static void maia_pte_set(struct maia_pt *pt, unsigned int idx, u64 val)
+{
+	WRITE_ONCE(pt->entries[idx].val, cpu_to_le64(val));
 }
 
 static struct maia_pt *maia_pt_alloc(struct maia_core *core, unsigned int level)
@@ -116,8 +123,8 @@ static struct maia_pt *maia_pt_walk(struct maia_as *as, u64 va,
 			if (!child)
 				return NULL;
 			pt->children[idx] = child;
-			WRITE_ONCE(pt->entries[idx],
-				   (child->dma & MAIA_PTE_ADDR_MASK) | MAIA_PTE_VALID);
+			maia_pte_set(pt, idx, (child->dma & MAIA_PTE_ADDR) |
+				     MAIA_PTE_VALID);
 		}
 		pt = pt->children[idx];
 	}
@@ -171,12 +178,11 @@ static int maia_as_map_range(struct maia_as *as, u64 va, u64 addr, u64 size,
 			if (!pt)
 				return -ENOMEM;
 		}
-		WRITE_ONCE(pt->entries[maia_pt_index(va, level)],
-			   (addr & MAIA_PTE_ADDR_MASK) | flags);
+		maia_pte_set(pt, maia_pt_index(va, level),
+			     (addr & MAIA_PTE_ADDR) | flags);
 		va += step;
 		addr += step;
 		size -= step;
-		as->mapped += step;
 	}
 	return 0;
 }
@@ -193,7 +199,7 @@ static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size)
 		for (l = 0; l < MAIA_PT_LEVELS - 1; l++) {
 			idx = maia_pt_index(va, l);
 			if (l == MAIA_BLOCK_LEVEL &&
-			    (pt->entries[idx] & MAIA_PTE_LEAF)) {
+			    (maia_pte_get(pt, idx) & MAIA_PTE_LEAF)) {
 				step = MAIA_BLOCK_SIZE;
 				break;
 			}
@@ -205,9 +211,7 @@ static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size)
 		}
 		if (pt) {
 			idx = maia_pt_index(va, l);
-			if (pt->entries[idx] & MAIA_PTE_VALID)
-				as->mapped -= step;
-			WRITE_ONCE(pt->entries[idx], 0);
+			maia_pte_set(pt, idx, 0);
 		}
 		va = ALIGN_DOWN(va, step) + step;
 	}
@@ -217,12 +221,12 @@ static void maia_tlb_invalidate(struct maia_core *core, u32 cmd, u32 asid,
 				u64 va, u64 size)
 {
 	mutex_lock(&core->tlb_lock);
-	maia_core_write(core, MAIA_REG_MMU_INV_ASID, asid);
-	maia_core_write(core, MAIA_REG_MMU_INV_START_LO, lower_32_bits(va));
-	maia_core_write(core, MAIA_REG_MMU_INV_START_HI, upper_32_bits(va));
-	maia_core_write(core, MAIA_REG_MMU_INV_SIZE_LO, lower_32_bits(size));
-	maia_core_write(core, MAIA_REG_MMU_INV_SIZE_HI, upper_32_bits(size));
-	maia_core_write(core, MAIA_REG_MMU_INV_CMD, cmd);
+	maia_core_wr(core, MAIA_REG_MMU_INV_ASID, asid);
+	maia_core_wr(core, MAIA_REG_MMU_INV_START_LO, lower_32_bits(va));
+	maia_core_wr(core, MAIA_REG_MMU_INV_START_HI, upper_32_bits(va));
+	maia_core_wr(core, MAIA_REG_MMU_INV_SIZE_LO, lower_32_bits(size));
+	maia_core_wr(core, MAIA_REG_MMU_INV_SIZE_HI, upper_32_bits(size));
+	maia_core_wr(core, MAIA_REG_MMU_INV_CMD, cmd);
 	mutex_unlock(&core->tlb_lock);
 }
 
@@ -256,8 +260,8 @@ struct maia_as *maia_as_create(struct maia_core *core)
 		kfree(as);
 		return ERR_PTR(-ENOMEM);
 	}
-	maia_core_write(core, MAIA_MMU_ROOT_HI(asid), upper_32_bits(as->root->dma));
-	maia_core_write(core, MAIA_MMU_ROOT_LO(asid),
+	maia_core_wr(core, MAIA_MMU_ROOT_HI(asid), upper_32_bits(as->root->dma));
+	maia_core_wr(core, MAIA_MMU_ROOT_LO(asid),
 			lower_32_bits(as->root->dma) | MAIA_MMU_ROOT_VALID);
 	return as;
 }
@@ -273,8 +277,8 @@ void maia_as_destroy(struct maia_as *as)
 {
 	struct maia_core *core = as->core;
 
-	maia_core_write(core, MAIA_MMU_ROOT_LO(as->asid), 0);
-	maia_core_write(core, MAIA_MMU_ROOT_HI(as->asid), 0);
+	maia_core_wr(core, MAIA_MMU_ROOT_LO(as->asid), 0);
+	maia_core_wr(core, MAIA_MMU_ROOT_HI(as->asid), 0);
 	maia_tlb_invalidate(core, MAIA_MMU_INV_ASID, as->asid, 0, 0);
 	maia_pt_free(core, as->root, 0);
 	ida_free(&core->asid_ida, as->asid);
@@ -294,18 +298,6 @@ u32 maia_as_id(struct maia_as *as)
 	return as->asid;
 }
 EXPORT_SYMBOL_NS_GPL(maia_as_id, MAIA_CORE);
-
-/**
- * maia_as_mapped_bytes() - bytes currently mapped
- * @as: address space
- *
- * Return: mapped bytes.
- */
-u64 maia_as_mapped_bytes(struct maia_as *as)
-{
-	return READ_ONCE(as->mapped);
-}
-EXPORT_SYMBOL_NS_GPL(maia_as_mapped_bytes, MAIA_CORE);
 
 static bool maia_as_range_ok(u64 va, u64 size)
 {
@@ -427,14 +419,14 @@ void maia_mmu_handle_fault(struct maia_core *core)
 	struct maia_fault_record rec;
 	u32 info;
 
-	info = maia_core_read(core, MAIA_REG_MMU_FAULT_INFO);
-	if (!(info & MAIA_FAULT_VALID))
+	info = maia_core_rd(core, MAIA_REG_MMU_FAULT_INFO);
+	if (!(info & MAIA_FAULT_INFO_VALID))
 		return;
-	rec.addr = maia_core_read(core, MAIA_REG_MMU_FAULT_ADDR_LO) |
-		   (u64)maia_core_read(core, MAIA_REG_MMU_FAULT_ADDR_HI) << 32;
+	rec.addr = maia_core_rd(core, MAIA_REG_MMU_FAULT_ADDR_LO) |
+		   (u64)maia_core_rd(core, MAIA_REG_MMU_FAULT_ADDR_HI) << 32;
 	rec.info = info;
 	rec.time_ns = ktime_get_ns();
-	maia_core_write(core, MAIA_REG_MMU_FAULT_CLEAR, 1);
+	maia_core_wr(core, MAIA_REG_MMU_FAULT_CLEAR, 1);
 
 	spin_lock(&core->fault_lock);
 	core->faults[core->fault_count % MAIA_FAULT_LOG] = rec;
@@ -442,12 +434,11 @@ void maia_mmu_handle_fault(struct maia_core *core)
 	spin_unlock(&core->fault_lock);
 
 	dev_warn_ratelimited(&core->pdev->dev,
-			     "MMU fault: asid %u queue %u %s 0x%llx reason %u\n",
-			     info & MAIA_FAULT_ASID_MASK,
-			     (info >> MAIA_FAULT_QUEUE_SHIFT) & MAIA_FAULT_QUEUE_MASK,
-			     info & MAIA_FAULT_WRITE ? "write" : "read", rec.addr,
-			     (info >> MAIA_FAULT_REASON_SHIFT) &
-			     MAIA_FAULT_REASON_MASK);
+			     "MMU fault: asid %lu ring %lu %s 0x%llx reason %lu\n",
+			     FIELD_GET(MAIA_FAULT_INFO_ASID, info),
+			     FIELD_GET(MAIA_FAULT_INFO_RING, info),
+			     info & MAIA_FAULT_INFO_WRITE ? "write" : "read", rec.addr,
+			     FIELD_GET(MAIA_FAULT_INFO_REASON, info));
 }
 
 /**
@@ -474,14 +465,12 @@ int maia_core_fault_log(struct maia_core *core, char *buf, size_t len)
 		rec = core->faults[i % MAIA_FAULT_LOG];
 		spin_unlock_irq(&core->fault_lock);
 		n += scnprintf(buf + n, len - n,
-			       "%llu: va 0x%llx asid %u queue %u %s reason %u\n",
+			       "%llu: va 0x%llx asid %lu ring %lu %s reason %lu\n",
 			       rec.time_ns, rec.addr,
-			       rec.info & MAIA_FAULT_ASID_MASK,
-			       (rec.info >> MAIA_FAULT_QUEUE_SHIFT) &
-			       MAIA_FAULT_QUEUE_MASK,
-			       rec.info & MAIA_FAULT_WRITE ? "write" : "read",
-			       (rec.info >> MAIA_FAULT_REASON_SHIFT) &
-			       MAIA_FAULT_REASON_MASK);
+			       FIELD_GET(MAIA_FAULT_INFO_ASID, rec.info),
+			       FIELD_GET(MAIA_FAULT_INFO_RING, rec.info),
+			       rec.info & MAIA_FAULT_INFO_WRITE ? "write" : "read",
+			       FIELD_GET(MAIA_FAULT_INFO_REASON, rec.info));
 	}
 	return n;
 }

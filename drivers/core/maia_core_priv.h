@@ -64,7 +64,7 @@ struct maia_core {
 	struct maia_aux *aux_accel;
 	struct maia_aux *aux_link;
 	struct dentry *debugfs;
-	struct mutex irq_test_lock; /* serialises maia_core_irq_test() */
+	struct mutex irq_test_lock; /* serialises the misc vector self-test */
 	struct completion irq_test_done;
 	atomic64_t misc_irqs;
 	struct mutex tlb_lock; /* INV_* register sequence */
@@ -73,6 +73,17 @@ struct maia_core {
 	struct maia_fault_record faults[MAIA_FAULT_LOG];
 	u64 fault_count;
 };
+
+/* The core's own registers: identity, control, interrupts, MMU, telemetry */
+static inline u32 maia_core_rd(struct maia_core *core, u32 reg)
+{
+	return readl(core->regs + reg);
+}
+
+static inline void maia_core_wr(struct maia_core *core, u32 reg, u32 val)
+{
+	writel(val, core->regs + reg);
+}
 
 void maia_mmu_handle_fault(struct maia_core *core);
 int maia_core_hwmon_init(struct maia_core *core);

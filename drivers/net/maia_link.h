@@ -2,6 +2,8 @@
 #ifndef MAIA_LINK_H
 #define MAIA_LINK_H
 
+#include <linux/bitfield.h>
+#include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
@@ -11,7 +13,7 @@
 
 #define MAIA_LINK_DRV_NAME	"maia_link"
 
-#define MAIA_RING_DEFAULT	1024
+#define MAIA_PORT_RING_DEFAULT	1024
 #define MAIA_RX_TRUESIZE	PAGE_SIZE
 /*
  * A small frame in a whole page buffer would charge the socket a page:
@@ -30,40 +32,6 @@
 #define MAIA_RX_FRAMES_DEFAULT	32
 #define MAIA_TX_USECS_DEFAULT	100
 #define MAIA_TX_FRAMES_DEFAULT	64
-
-/* Hardware descriptors (maia_regs.h MAIA_TXD_* / MAIA_RXD_*) */
-struct maia_txd {
-	__le64 addr;
-	__le32 len;
-	__le32 flags;
-	__le16 csum_start;
-	__le16 csum_offset;
-	__le16 mss;
-	__le16 hdr_len;
-	__le16 l3_offset;
-	__le16 l4_offset;
-	__le32 rsvd;
-};
-
-union maia_rxd {
-	struct {
-		__le64 addr;
-		__le64 rsvd;
-	} read;
-	struct {
-		__le32 hash;
-		__le32 info;
-		__le32 len;
-		__le32 status;
-	} wb;
-};
-
-struct maia_evt {
-	__le32 seq;
-	__le32 status;
-	__le32 speed;
-	__le32 lanes;
-};
 
 /**
  * struct maia_tx_buf - driver state of one TX descriptor
@@ -150,6 +118,7 @@ struct maia_qpair;
  * @desc_dma: bus address of @desc
  * @head_wb: where the device writes its consumer index
  * @head_wb_dma: bus address of @head_wb
+ * @doorbell: the ring's TAIL register
  * @bufs: one entry per descriptor
  * @size: descriptors, a power of two
  * @ntu: next to use, written by the xmit path (TX queue lock held)
@@ -171,6 +140,7 @@ struct maia_tx_ring {
 	dma_addr_t desc_dma;
 	__le32 *head_wb;
 	dma_addr_t head_wb_dma;
+	u32 __iomem *doorbell;
 	struct maia_tx_buf *bufs;
 	u32 size;
 	u32 ntu;
@@ -187,6 +157,7 @@ struct maia_tx_ring {
  * @pool: page_pool the buffers come from
  * @desc: descriptors (coherent DMA)
  * @desc_dma: bus address of @desc
+ * @doorbell: the ring's TAIL register
  * @bufs: one entry per descriptor
  * @skb: frame being assembled from several buffers
  * @discard: drop buffers up to the next end of frame
@@ -204,6 +175,7 @@ struct maia_rx_ring {
 	struct page_pool *pool;
 	union maia_rxd *desc;
 	dma_addr_t desc_dma;
+	u32 __iomem *doorbell;
 	struct maia_rx_buf *bufs;
 	struct sk_buff *skb;
 	bool discard;
@@ -220,6 +192,7 @@ struct maia_port;
  * struct maia_qpair - a TX/RX ring pair with its MSI-X vector and NAPI
  * @port: the port
  * @index: queue pair number on the port
+ * @regs: the pair's registers in the port block (MAIA_P_QP(index, 0))
  * @irq: Linux interrupt number
  * @irq_name: name shown in /proc/interrupts
  * @irqs: interrupts taken (self-test)
@@ -230,6 +203,7 @@ struct maia_port;
 struct maia_qpair {
 	struct maia_port *port;
 	unsigned int index;
+	void __iomem *regs;
 	int irq;
 	char irq_name[IFNAMSIZ + 16];
 	atomic_t irqs;
@@ -245,6 +219,7 @@ struct maia_link;
  * @netdev: the network device
  * @link: the link device the port belongs to
  * @core: shortcut to the core
+ * @regs: the port's register block, from maia_core_port_regs()
  * @dev: the PCI function's device, for DMA mappings
  * @index: port number on the device
  * @num_lanes: lanes of the port
@@ -294,6 +269,7 @@ struct maia_port {
 	struct net_device *netdev;
 	struct maia_link *link;
 	struct maia_core *core;
+	void __iomem *regs;
 	struct device *dev;
 	unsigned int index;
 	unsigned int num_lanes;
@@ -312,7 +288,7 @@ struct maia_port {
 	u8 rss_key[MAIA_RSS_KEY_SIZE];
 	u8 rss_indir[MAIA_RSS_INDIR_SIZE];
 
-	struct maia_evt *evt;
+	struct maia_port_event *evt;
 	dma_addr_t evt_dma;
 	u32 evt_seen;
 	struct work_struct link_work;
@@ -359,14 +335,26 @@ struct maia_link {
 	struct maia_port *ports[MAIA_MAX_PORTS];
 };
 
+/* Registers of the port block (MAIA_P_*) */
 static inline u32 maia_port_rd(struct maia_port *port, u32 reg)
 {
-	return maia_core_read(port->core, MAIA_PORT_REG(port->index, reg));
+	return readl(port->regs + reg);
 }
 
 static inline void maia_port_wr(struct maia_port *port, u32 reg, u32 val)
 {
-	maia_core_write(port->core, MAIA_PORT_REG(port->index, reg), val);
+	writel(val, port->regs + reg);
+}
+
+/* Registers of one queue pair (MAIA_TXR_*, MAIA_RXR_*, MAIA_QP_*) */
+static inline u32 maia_qp_rd(struct maia_qpair *qp, u32 reg)
+{
+	return readl(qp->regs + reg);
+}
+
+static inline void maia_qp_wr(struct maia_qpair *qp, u32 reg, u32 val)
+{
+	writel(val, qp->regs + reg);
 }
 
 u64 maia_port_rd64(struct maia_port *port, u32 reg);

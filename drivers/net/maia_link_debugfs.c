@@ -112,15 +112,14 @@ static int maia_dbg_link_show(struct seq_file *m, void *unused)
 	/* the name in whatever namespace the netdev is now (tools use it) */
 	seq_printf(m, "netdev: %s\n", netdev_name(port->netdev));
 	seq_printf(m, "state: %s\n", status & MAIA_P_STATUS_UP ? "up" :
-		   ((status >> MAIA_P_STATUS_STATE_SHIFT) &
-		    MAIA_P_STATUS_STATE_MASK) == MAIA_LINK_STATE_TRAINING ?
+		   FIELD_GET(MAIA_P_STATUS_STATE, status) ==
+		   MAIA_LINK_STATE_TRAINING ?
 		   "training" : "down");
 	seq_printf(m, "reason: %s\n",
-		   maia_link_reason_str((status >> MAIA_P_STATUS_REASON_SHIFT) &
-					MAIA_P_STATUS_REASON_MASK));
+		   maia_link_reason_str(FIELD_GET(MAIA_P_STATUS_REASON,
+							  status)));
 	seq_printf(m, "speed: %u\n", maia_port_rd(port, MAIA_P_SPEED));
-	seq_printf(m, "lanes: %u\n", (status >> MAIA_P_STATUS_LANES_SHIFT) &
-		   MAIA_P_STATUS_LANES_MASK);
+	seq_printf(m, "lanes: %lu\n", FIELD_GET(MAIA_P_STATUS_LANES, status));
 	seq_printf(m, "lanes_active: 0x%08x\n",
 		   maia_port_rd(port, MAIA_P_LANES_ACTIVE));
 	seq_printf(m, "lanes_local: 0x%08x\n",

@@ -37,9 +37,9 @@ static int maia_devlink_info_get(struct devlink *devlink,
 					     buf);
 	if (ret)
 		return ret;
-	snprintf(buf, sizeof(buf), "%u.%u",
-		 info->hw_version >> MAIA_VERSION_MAJOR_SHIFT,
-		 info->hw_version & MAIA_VERSION_MINOR_MASK);
+	snprintf(buf, sizeof(buf), "%lu.%lu",
+		 FIELD_GET(MAIA_VERSION_MAJOR, info->hw_version),
+		 FIELD_GET(MAIA_VERSION_MINOR, info->hw_version));
 	ret = devlink_info_version_running_put(req,
 					       DEVLINK_INFO_VERSION_GENERIC_FW,
 					       buf);
@@ -83,8 +83,7 @@ static void maia_fmsg_link(struct maia_port *port, struct devlink_fmsg *fmsg)
 	devlink_fmsg_string_pair_put(fmsg, "state",
 				     status & MAIA_P_STATUS_UP ? "up" : "down");
 	devlink_fmsg_string_pair_put(fmsg, "reason",
-				     maia_link_reason_str((status >> MAIA_P_STATUS_REASON_SHIFT) &
-							  MAIA_P_STATUS_REASON_MASK));
+				     maia_link_reason_str(FIELD_GET(MAIA_P_STATUS_REASON, status)));
 	devlink_fmsg_u32_pair_put(fmsg, "speed", maia_port_rd(port, MAIA_P_SPEED));
 	devlink_fmsg_u32_pair_put(fmsg, "lanes_active",
 				  maia_port_rd(port, MAIA_P_LANES_ACTIVE));
@@ -166,13 +165,13 @@ static void maia_fmsg_tx(struct maia_port *port, struct devlink_fmsg *fmsg)
 	for (i = 0; i < port->up_qps; i++) {
 		devlink_fmsg_obj_nest_start(fmsg);
 		devlink_fmsg_u32_pair_put(fmsg, "queue", i);
-		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXQ_HEAD));
+		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXR_HEAD));
 		devlink_fmsg_u32_pair_put(fmsg, "hw_head", q);
-		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXQ_TAIL));
+		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXR_TAIL));
 		devlink_fmsg_u32_pair_put(fmsg, "hw_tail", q);
-		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXQ_CTRL));
-		devlink_fmsg_bool_pair_put(fmsg, "enabled", q & MAIA_Q_ENABLE);
-		devlink_fmsg_bool_pair_put(fmsg, "error", q & MAIA_Q_ERROR);
+		q = maia_port_rd(port, MAIA_P_QP(i, MAIA_TXR_CTRL));
+		devlink_fmsg_bool_pair_put(fmsg, "enabled", q & MAIA_TXR_CTRL_ENABLE);
+		devlink_fmsg_bool_pair_put(fmsg, "error", q & MAIA_TXR_CTRL_ERROR);
 		txq = netdev_get_tx_queue(port->netdev, i);
 		devlink_fmsg_bool_pair_put(fmsg, "stopped",
 					   netif_xmit_stopped(txq));
@@ -246,8 +245,7 @@ static void maia_port_restart_work(struct work_struct *work)
 
 void maia_port_report_link_down(struct maia_port *port, u32 status)
 {
-	u32 reason = (status >> MAIA_P_STATUS_REASON_SHIFT) &
-		     MAIA_P_STATUS_REASON_MASK;
+	u32 reason = FIELD_GET(MAIA_P_STATUS_REASON, status);
 	char msg[64];
 
 	if (!port->health_link)

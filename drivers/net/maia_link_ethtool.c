@@ -25,8 +25,9 @@ static void maia_get_drvinfo(struct net_device *netdev,
 	strscpy(info->driver, MAIA_LINK_DRV_NAME, sizeof(info->driver));
 	strscpy(info->bus_info, pci_name(maia_core_pdev(port->core)),
 		sizeof(info->bus_info));
-	snprintf(info->fw_version, sizeof(info->fw_version), "%u.%u",
-		 ver >> MAIA_VERSION_MAJOR_SHIFT, ver & MAIA_VERSION_MINOR_MASK);
+	snprintf(info->fw_version, sizeof(info->fw_version), "%lu.%lu",
+		 FIELD_GET(MAIA_VERSION_MAJOR, ver),
+		 FIELD_GET(MAIA_VERSION_MINOR, ver));
 }
 
 /* Link settings --------------------------------------------------------------- */
@@ -50,8 +51,7 @@ static int maia_get_link_ksettings(struct net_device *netdev,
 	if (status & MAIA_P_STATUS_UP) {
 		ks->base.speed = maia_port_rd(port, MAIA_P_SPEED);
 		ks->base.duplex = DUPLEX_FULL;
-		ks->lanes = (status >> MAIA_P_STATUS_LANES_SHIFT) &
-			    MAIA_P_STATUS_LANES_MASK;
+		ks->lanes = FIELD_GET(MAIA_P_STATUS_LANES, status);
 	} else {
 		ks->base.speed = SPEED_UNKNOWN;
 		ks->base.duplex = DUPLEX_UNKNOWN;
@@ -80,8 +80,7 @@ static int maia_set_link_ksettings(struct net_device *netdev,
 		return 0;
 	}
 	if (status & MAIA_P_STATUS_UP) {
-		cur_lanes = (status >> MAIA_P_STATUS_LANES_SHIFT) &
-			    MAIA_P_STATUS_LANES_MASK;
+		cur_lanes = FIELD_GET(MAIA_P_STATUS_LANES, status);
 		cur_speed = maia_port_rd(port, MAIA_P_SPEED);
 	}
 	lanes = ks->lanes;
@@ -113,8 +112,7 @@ static int maia_get_link_ext_state(struct net_device *netdev,
 {
 	struct maia_port *port = netdev_priv(netdev);
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
-	u32 reason = (status >> MAIA_P_STATUS_REASON_SHIFT) &
-		     MAIA_P_STATUS_REASON_MASK;
+	u32 reason = FIELD_GET(MAIA_P_STATUS_REASON, status);
 
 	if (status & MAIA_P_STATUS_UP)
 		return -ENODATA;
@@ -162,7 +160,9 @@ int maia_port_module_read(struct maia_port *port, u8 bank, u8 page,
 	u32 i, b, v;
 
 	mutex_lock(&port->mod_lock);
-	maia_port_wr(port, MAIA_P_MOD_PAGE, (u32)bank << 8 | page);
+	maia_port_wr(port, MAIA_P_MOD_PAGE,
+		     FIELD_PREP(MAIA_MOD_PAGE_BANK, bank) |
+		     FIELD_PREP(MAIA_MOD_PAGE_PAGE, page));
 	for (i = offset & ~3u; i < offset + len; i += 4) {
 		v = maia_port_rd(port, MAIA_P_MOD_DATA + i);
 		for (b = 0; b < 4; b++)
@@ -455,8 +455,8 @@ static void maia_get_ringparam(struct net_device *netdev,
 {
 	struct maia_port *port = netdev_priv(netdev);
 
-	ring->rx_max_pending = MAIA_RING_MAX;
-	ring->tx_max_pending = MAIA_RING_MAX;
+	ring->rx_max_pending = MAIA_PORT_RING_MAX;
+	ring->tx_max_pending = MAIA_PORT_RING_MAX;
 	ring->rx_pending = port->rx_ring_size;
 	ring->tx_pending = port->tx_ring_size;
 	kring->rx_buf_len = MAIA_RX_BUF_LEN;
@@ -464,7 +464,7 @@ static void maia_get_ringparam(struct net_device *netdev,
 
 static bool maia_ring_size_ok(u32 n)
 {
-	return n >= MAIA_RING_MIN && n <= MAIA_RING_MAX && is_power_of_2(n);
+	return n >= MAIA_PORT_RING_MIN && n <= MAIA_PORT_RING_MAX && is_power_of_2(n);
 }
 
 static int maia_set_ringparam(struct net_device *netdev,
@@ -478,7 +478,7 @@ static int maia_set_ringparam(struct net_device *netdev,
 	    !maia_ring_size_ok(ring->tx_pending)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "ring sizes must be powers of two, %u..%u",
-				       MAIA_RING_MIN, MAIA_RING_MAX);
+				       MAIA_PORT_RING_MIN, MAIA_PORT_RING_MAX);
 		return -EINVAL;
 	}
 	if (kring->rx_buf_len && kring->rx_buf_len != MAIA_RX_BUF_LEN) {
@@ -748,8 +748,9 @@ static int maia_test_irq(struct maia_port *port)
 	for (i = 0; i < port->up_qps; i++) {
 		qp = port->qps[i];
 		before = atomic_read(&qp->irqs);
-		maia_core_write(port->core, MAIA_REG_INT_TEST,
-				MAIA_VEC_PORT(port->index, i));
+		if (maia_core_test_vector(port->core,
+					  MAIA_VEC_PORT(port->index, i)))
+			return 1;
 		for (tries = 0; tries < 100; tries++) {
 			if (atomic_read(&qp->irqs) != before)
 				break;

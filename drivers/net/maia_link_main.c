@@ -69,10 +69,8 @@ void maia_port_link_update(struct maia_port *port)
 	struct net_device *netdev = port->netdev;
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
 	u32 speed = maia_port_rd(port, MAIA_P_SPEED);
-	u32 lanes = (status >> MAIA_P_STATUS_LANES_SHIFT) &
-		    MAIA_P_STATUS_LANES_MASK;
-	u32 reason = (status >> MAIA_P_STATUS_REASON_SHIFT) &
-		     MAIA_P_STATUS_REASON_MASK;
+	u32 lanes = FIELD_GET(MAIA_P_STATUS_LANES, status);
+	u32 reason = FIELD_GET(MAIA_P_STATUS_REASON, status);
 	bool up = status & MAIA_P_STATUS_UP;
 
 	if (!READ_ONCE(port->up))
@@ -370,8 +368,12 @@ static int maia_port_create(struct maia_link *link, unsigned int index)
 	const struct maia_core_info *info = maia_core_info(link->core);
 	struct net_device *netdev;
 	struct maia_port *port;
+	void __iomem *regs;
 	int ret;
 
+	regs = maia_core_port_regs(link->core, index);
+	if (!regs)
+		return -ENODEV;
 	netdev = alloc_etherdev_mqs(sizeof(*port), MAIA_PORT_QPAIRS,
 				    MAIA_PORT_QPAIRS);
 	if (!netdev)
@@ -381,14 +383,15 @@ static int maia_port_create(struct maia_link *link, unsigned int index)
 	port->netdev = netdev;
 	port->link = link;
 	port->core = link->core;
+	port->regs = regs;
 	port->dev = &maia_core_pdev(link->core)->dev;
 	port->index = index;
 	port->num_lanes = info->num_lanes;
 	port->lane_rate = maia_port_rd(port, MAIA_P_LANE_RATE);
 	port->num_qps = min_t(unsigned int, MAIA_PORT_QPAIRS,
 			      netif_get_num_default_rss_queues());
-	port->tx_ring_size = MAIA_RING_DEFAULT;
-	port->rx_ring_size = MAIA_RING_DEFAULT;
+	port->tx_ring_size = MAIA_PORT_RING_DEFAULT;
+	port->rx_ring_size = MAIA_PORT_RING_DEFAULT;
 	port->rx_copybreak = MAIA_RX_COPYBREAK_DEFAULT;
 	port->rx_usecs = MAIA_RX_USECS_DEFAULT;
 	port->rx_frames = MAIA_RX_FRAMES_DEFAULT;

@@ -22,16 +22,6 @@
 
 #include "maia_link.h"
 
-static void maia_qp_wr(struct maia_qpair *qp, u32 reg, u32 val)
-{
-	maia_port_wr(qp->port, MAIA_P_QP(qp->index, reg), val);
-}
-
-static u32 maia_qp_rd(struct maia_qpair *qp, u32 reg)
-{
-	return maia_port_rd(qp->port, MAIA_P_QP(qp->index, reg));
-}
-
 static u32 maia_tx_free(const struct maia_tx_ring *ring)
 {
 	u32 used = (ring->ntu - READ_ONCE(ring->ntc)) & (ring->size - 1);
@@ -119,7 +109,7 @@ static bool maia_tx_offload(struct sk_buff *skb, struct maia_txd *d,
 static void maia_tx_doorbell(struct maia_tx_ring *ring)
 {
 	/* writel orders the descriptor stores before the doorbell */
-	maia_qp_wr(ring->qp, MAIA_TXQ_TAIL, ring->ntu);
+	writel(ring->ntu, ring->doorbell);
 }
 
 netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev)
@@ -256,12 +246,12 @@ static bool maia_rx_refill(struct maia_rx_ring *ring, gfp_t gfp)
 		d = &ring->desc[ntu];
 		d->read.addr = cpu_to_le64(page_pool_get_dma_addr(page) +
 					   MAIA_RX_HEADROOM);
-		d->read.rsvd = 0;
+		d->read.reserved = 0;
 		ntu = (ntu + 1) & mask;
 	}
 	if (ntu != start) {
 		ring->ntu = ntu;
-		maia_qp_wr(ring->qp, MAIA_RXQ_TAIL, ntu);
+		writel(ntu, ring->doorbell);
 	}
 	return ((ring->ntu - ring->ntc) & mask) < ring->size / 4;
 }
@@ -321,8 +311,8 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 	struct maia_qpair *qp = ring->qp;
 	struct net_device *netdev = qp->port->netdev;
 	u32 info = le32_to_cpu(d->wb.info);
-	u32 type = info & MAIA_RXD_INFO_HASH_MASK;
-	u32 segs = (info >> MAIA_RXD_INFO_SEGS_SHIFT) & MAIA_RXD_INFO_SEGS_MASK;
+	u32 type = FIELD_GET(MAIA_RXD_INFO_HASH_TYPE, info);
+	u32 segs = FIELD_GET(MAIA_RXD_INFO_RSC_SEGS, info);
 	unsigned int len = skb->len;
 
 	if ((netdev->features & NETIF_F_RXHASH) && type != MAIA_HASH_NONE)
@@ -348,7 +338,7 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 
 	skb_record_rx_queue(skb, qp->index);
 	skb->protocol = eth_type_trans(skb, netdev);
-	if (segs > 1 && !maia_rx_rsc(skb, segs, status >> MAIA_RXD_MSS_SHIFT)) {
+	if (segs > 1 && !maia_rx_rsc(skb, segs, FIELD_GET(MAIA_RXD_STATUS_MSS, status))) {
 		u64_stats_update_begin(&ring->syncp);
 		ring->stats.dropped++;
 		u64_stats_update_end(&ring->syncp);
@@ -647,6 +637,9 @@ static struct maia_qpair *maia_qp_alloc(struct maia_port *port,
 		return ERR_PTR(-ENOMEM);
 	qp->port = port;
 	qp->index = index;
+	qp->regs = port->regs + MAIA_P_QP(index, 0);
+	qp->tx.doorbell = qp->regs + MAIA_TXR_TAIL;
+	qp->rx.doorbell = qp->regs + MAIA_RXR_TAIL;
 	netif_napi_add(port->netdev, &qp->napi, maia_napi_poll);
 	ret = maia_tx_ring_alloc(qp, port->tx_ring_size);
 	if (!ret)
@@ -662,19 +655,19 @@ static void maia_qp_hw_start(struct maia_qpair *qp)
 {
 	struct maia_port *port = qp->port;
 
-	maia_qp_wr(qp, MAIA_TXQ_RING_LO, lower_32_bits(qp->tx.desc_dma));
-	maia_qp_wr(qp, MAIA_TXQ_RING_HI, upper_32_bits(qp->tx.desc_dma));
-	maia_qp_wr(qp, MAIA_TXQ_SIZE, qp->tx.size);
-	maia_qp_wr(qp, MAIA_TXQ_WB_LO, lower_32_bits(qp->tx.head_wb_dma));
-	maia_qp_wr(qp, MAIA_TXQ_WB_HI, upper_32_bits(qp->tx.head_wb_dma));
+	maia_qp_wr(qp, MAIA_TXR_ADDR_LO, lower_32_bits(qp->tx.desc_dma));
+	maia_qp_wr(qp, MAIA_TXR_ADDR_HI, upper_32_bits(qp->tx.desc_dma));
+	maia_qp_wr(qp, MAIA_TXR_SIZE, qp->tx.size);
+	maia_qp_wr(qp, MAIA_TXR_WB_LO, lower_32_bits(qp->tx.head_wb_dma));
+	maia_qp_wr(qp, MAIA_TXR_WB_HI, upper_32_bits(qp->tx.head_wb_dma));
 	*qp->tx.head_wb = 0;
-	maia_qp_wr(qp, MAIA_TXQ_CTRL, MAIA_Q_ENABLE);
+	maia_qp_wr(qp, MAIA_TXR_CTRL, MAIA_TXR_CTRL_ENABLE);
 
-	maia_qp_wr(qp, MAIA_RXQ_RING_LO, lower_32_bits(qp->rx.desc_dma));
-	maia_qp_wr(qp, MAIA_RXQ_RING_HI, upper_32_bits(qp->rx.desc_dma));
-	maia_qp_wr(qp, MAIA_RXQ_SIZE, qp->rx.size);
-	maia_qp_wr(qp, MAIA_RXQ_BUF_LEN, MAIA_RX_BUF_LEN);
-	maia_qp_wr(qp, MAIA_RXQ_CTRL, MAIA_Q_ENABLE);
+	maia_qp_wr(qp, MAIA_RXR_ADDR_LO, lower_32_bits(qp->rx.desc_dma));
+	maia_qp_wr(qp, MAIA_RXR_ADDR_HI, upper_32_bits(qp->rx.desc_dma));
+	maia_qp_wr(qp, MAIA_RXR_SIZE, qp->rx.size);
+	maia_qp_wr(qp, MAIA_RXR_BUF_LEN, MAIA_RX_BUF_LEN);
+	maia_qp_wr(qp, MAIA_RXR_CTRL, MAIA_RXR_CTRL_ENABLE);
 
 	maia_qp_wr(qp, MAIA_QP_RX_USECS, port->rx_usecs);
 	maia_qp_wr(qp, MAIA_QP_RX_FRAMES, port->rx_frames);
@@ -684,10 +677,10 @@ static void maia_qp_hw_start(struct maia_qpair *qp)
 
 static void maia_qp_hw_stop(struct maia_qpair *qp)
 {
-	maia_qp_wr(qp, MAIA_TXQ_CTRL, 0);
-	maia_qp_wr(qp, MAIA_RXQ_CTRL, 0);
+	maia_qp_wr(qp, MAIA_TXR_CTRL, 0);
+	maia_qp_wr(qp, MAIA_RXR_CTRL, 0);
 	/* read back: the device is done with the rings once this returns */
-	maia_qp_rd(qp, MAIA_RXQ_CTRL);
+	maia_qp_rd(qp, MAIA_RXR_CTRL);
 }
 
 void maia_port_apply_coalesce(struct maia_port *port)

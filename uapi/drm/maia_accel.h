@@ -58,7 +58,10 @@ struct drm_maia_get_info {
 	__u32 hw_version;
 	/** @uapi_version: out, MAIA_UAPI_VERSION of the running driver */
 	__u32 uapi_version;
-	/** @num_queues: out, hardware command queues */
+	/**
+	 * @num_queues: out, command rings of the device (the hardware rings
+	 * that queues of DRM_IOCTL_MAIA_QUEUE_CREATE are scheduled on)
+	 */
 	__u32 num_queues;
 	/** @num_ports: out, optical ports */
 	__u32 num_ports;
