@@ -330,9 +330,10 @@ int maia_rings_init(struct maia_accel *accel)
 		ret = drm_sched_init(&ring->sched, &args);
 		if (ret)
 			goto err;
-		ring->hw = maia_hw_ring_create(accel->core, i, MAIA_ACCEL_RING_ORDER,
-					    high ? MAIA_RING_PRIORITY_MAX : 1,
-					    maia_ring_done, ring);
+		ring->hw = maia_hw_ring_create(accel->core, i,
+					       MAIA_ACCEL_RING_ORDER,
+					       high ? MAIA_RING_PRIORITY_MAX : 1,
+					       maia_ring_done, ring);
 		if (IS_ERR(ring->hw)) {
 			ret = PTR_ERR(ring->hw);
 			drm_sched_fini(&ring->sched);

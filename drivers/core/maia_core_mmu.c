@@ -262,7 +262,7 @@ struct maia_as *maia_as_create(struct maia_core *core)
 	}
 	maia_core_wr(core, MAIA_MMU_ROOT_HI(asid), upper_32_bits(as->root->dma));
 	maia_core_wr(core, MAIA_MMU_ROOT_LO(asid),
-			lower_32_bits(as->root->dma) | MAIA_MMU_ROOT_VALID);
+		     lower_32_bits(as->root->dma) | MAIA_MMU_ROOT_VALID);
 	return as;
 }
 EXPORT_SYMBOL_NS_GPL(maia_as_create, MAIA_CORE);

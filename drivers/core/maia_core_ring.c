@@ -97,9 +97,11 @@ static irqreturn_t maia_hw_ring_irq(int irq, void *arg)
  * Context: process context.
  * Return: the ring or an ERR_PTR().
  */
-struct maia_hw_ring *maia_hw_ring_create(struct maia_core *core, unsigned int index,
-				 unsigned int order, unsigned int priority,
-				 void (*done)(void *data), void *data)
+struct maia_hw_ring *maia_hw_ring_create(struct maia_core *core,
+					 unsigned int index,
+					 unsigned int order,
+					 unsigned int priority,
+					 void (*done)(void *data), void *data)
 {
 	struct device *dev = &core->pdev->dev;
 	struct maia_hw_ring *ring;
@@ -121,13 +123,13 @@ struct maia_hw_ring *maia_hw_ring_create(struct maia_core *core, unsigned int in
 	spin_lock_init(&ring->lock);
 
 	ring->desc = dma_alloc_coherent(dev, sizeof(*ring->desc) << order,
-				     &ring->desc_dma, GFP_KERNEL);
+					&ring->desc_dma, GFP_KERNEL);
 	if (!ring->desc) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ring->compl = dma_alloc_coherent(dev, sizeof(*ring->compl), &ring->compl_dma,
-				      GFP_KERNEL);
+	ring->compl = dma_alloc_coherent(dev, sizeof(*ring->compl),
+					 &ring->compl_dma, GFP_KERNEL);
 	if (!ring->compl) {
 		ret = -ENOMEM;
 		goto err_ring;

@@ -116,8 +116,7 @@ static int maia_dbg_link_show(struct seq_file *m, void *unused)
 		   MAIA_LINK_STATE_TRAINING ?
 		   "training" : "down");
 	seq_printf(m, "reason: %s\n",
-		   maia_link_reason_str(FIELD_GET(MAIA_P_STATUS_REASON,
-							  status)));
+		   maia_link_reason_str(FIELD_GET(MAIA_P_STATUS_REASON, status)));
 	seq_printf(m, "speed: %u\n", maia_port_rd(port, MAIA_P_SPEED));
 	seq_printf(m, "lanes: %lu\n", FIELD_GET(MAIA_P_STATUS_LANES, status));
 	seq_printf(m, "lanes_active: 0x%08x\n",

@@ -266,7 +266,7 @@ struct maia_ring_compl {
 #define MAIA_PAGE_SHIFT			12
 #define MAIA_PT_LEVELS			4
 #define MAIA_PT_INDEX_BITS		9
-#define MAIA_PT_ENTRIES			(1u << MAIA_PT_INDEX_BITS)
+#define MAIA_PT_ENTRIES			BIT(MAIA_PT_INDEX_BITS)
 #define MAIA_BLOCK_LEVEL		2	/* leaves allowed here and at 3 */
 #define MAIA_BLOCK_SHIFT		(MAIA_PAGE_SHIFT + MAIA_PT_INDEX_BITS)
 /* VA bits that index the table at @level (0 = root) */

@@ -79,7 +79,6 @@ struct drm_maia_get_info {
 	__u64 reserved[4];
 };
 
-
 /*
  * Device virtual addresses. Each open file has its own device address space;
  * userspace places objects in it with VM_BIND at addresses of its choice in
