@@ -38,7 +38,7 @@ pkgs=(
 	python3-venv dpkg-dev pkg-config
 	libdrm-dev busybox-static seabios qemu-system-data ipxe-qemu
 	ethtool iproute2 iperf3 python3 socat coreutils iputils-ping curl
-	libopenblas-dev libmnl-dev
+	libopenblas-dev libmnl-dev libjson-c-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do
