@@ -82,6 +82,23 @@ else
 	result FAIL "layout identical" "no .maia_layout section to compare"
 fi
 
+# Nothing of the contract may be defined a second time: no macro, struct or
+# union of maia_hw.h may be (re)defined in the drivers, the model or uapi.
+names=$(sed -n -e 's/^#define[[:space:]]\+\(MAIA_[A-Z0-9_]\+\).*/\1/p' \
+	-e 's/^\(struct\|union\) \(maia_[a-z0-9_]\+\) {.*/\2/p' \
+	"$repo/include/hw/maia_hw.h" | sort -u)
+pattern=$(printf '%s\n' $names | paste -sd'|')
+restated=$(cd "$repo" && grep -rnE \
+	"^#[[:space:]]*define[[:space:]]+($pattern)\b|^(struct|union)[[:space:]]+($pattern)[[:space:]]*\{" \
+	drivers qemu-device uapi --include='*.[ch]' 2>/dev/null)
+if [ -z "$restated" ]; then
+	result OK "nothing restated" "$(printf '%s\n' $names | wc -l) names"
+else
+	printf '%s\n' "$restated" >"$work/restated.txt"
+	result FAIL "nothing restated" \
+		"$(wc -l <"$work/restated.txt") redefinitions, see $work/restated.txt"
+fi
+
 report() {
 	echo "TAP version 13"
 	echo "1..1"
