@@ -3,6 +3,7 @@
 #define MAIA_LINK_H
 
 #include <linux/bitfield.h>
+#include <linux/ethtool.h>
 #include <linux/io.h>
 #include <linux/netdevice.h>
 #include <linux/u64_stats_sync.h>
@@ -326,6 +327,8 @@ struct maia_port {
  * @devlink: devlink instance (its priv points back here)
  * @num_ports: ports registered
  * @ports: the ports; written at probe and remove only (no lock needed)
+ * @rmon_ranges: ethtool's RMON histogram ranges (MAIA_RMON_BIN_TOPS),
+ *	constant after probe, ended by an empty range
  */
 struct maia_link {
 	struct auxiliary_device *adev;
@@ -333,6 +336,7 @@ struct maia_link {
 	struct devlink *devlink;
 	unsigned int num_ports;
 	struct maia_port *ports[MAIA_MAX_PORTS];
+	struct ethtool_rmon_hist_range rmon_ranges[MAIA_RMON_BINS + 1];
 };
 
 /* Registers of the port block (MAIA_P_*) */
@@ -380,6 +384,7 @@ extern const struct ethtool_ops maia_ethtool_ops;
 int maia_port_module_read(struct maia_port *port, u8 bank, u8 page,
 			  u32 offset, u32 len, u8 *data);
 const char *maia_link_reason_str(u32 reason);
+void maia_link_init_rmon_ranges(struct maia_link *link);
 
 /* maia_link_devlink.c */
 struct maia_link *maia_link_devlink_alloc(struct auxiliary_device *adev);

@@ -13,7 +13,8 @@
 
 #include "maia_link.h"
 
-#define MAIA_REGS_DUMP_LEN	0x600
+/* ethtool -d: the port block from P_CTRL to the end of the queue pairs */
+#define MAIA_REGS_DUMP_LEN	MAIA_P_QP(MAIA_PORT_QPAIRS, 0)
 #define MAIA_SELFTEST_FRAMES	8
 
 static void maia_get_drvinfo(struct net_device *netdev,
@@ -303,18 +304,21 @@ static void maia_get_eth_mac_stats(struct net_device *netdev,
 	s->FrameTooLongErrors = maia_stat(port, MAIA_STAT_RX_OVERSIZE);
 }
 
-static const struct ethtool_rmon_hist_range maia_rmon_ranges[] = {
-	{ 0, 64 },
-	{ 65, 127 },
-	{ 128, 255 },
-	{ 256, 511 },
-	{ 512, 1023 },
-	{ 1024, 1518 },
-	{ 1519, 2047 },
-	{ 2048, 4095 },
-	{ 4096, 9220 },
-	{ }
-};
+/**
+ * maia_link_init_rmon_ranges() - ethtool's RMON ranges from the bin tops
+ * @link: the link device; its table ends with an empty range
+ */
+void maia_link_init_rmon_ranges(struct maia_link *link)
+{
+	static const u16 tops[MAIA_RMON_BINS] = MAIA_RMON_BIN_TOPS;
+	unsigned int i;
+
+	for (i = 0; i < MAIA_RMON_BINS; i++) {
+		link->rmon_ranges[i].low = i ? tops[i - 1] + 1 : 0;
+		link->rmon_ranges[i].high = tops[i];
+	}
+	memset(&link->rmon_ranges[i], 0, sizeof(link->rmon_ranges[i]));
+}
 
 static void maia_get_rmon_stats(struct net_device *netdev,
 				struct ethtool_rmon_stats *s,
@@ -329,7 +333,7 @@ static void maia_get_rmon_stats(struct net_device *netdev,
 		s->hist[i] = maia_stat(port, MAIA_STAT_RX_HIST + i);
 		s->hist_tx[i] = maia_stat(port, MAIA_STAT_TX_HIST + i);
 	}
-	*ranges = maia_rmon_ranges;
+	*ranges = port->link->rmon_ranges;
 }
 
 /* ethtool -S: device counters with no standard home, driver totals. */

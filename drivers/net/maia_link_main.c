@@ -485,6 +485,7 @@ static int maia_link_probe(struct auxiliary_device *adev,
 		return -ENOMEM;
 	link->num_ports = min_t(u32, maia_core_info(link->core)->num_ports,
 				MAIA_MAX_PORTS);
+	maia_link_init_rmon_ranges(link);
 	auxiliary_set_drvdata(adev, link);
 
 	for (i = 0; i < link->num_ports; i++) {

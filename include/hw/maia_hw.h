@@ -419,9 +419,11 @@ struct maia_pte {
 #define  MAIA_STAT_TX_HIST		48	/* MAIA_RMON_BINS bins */
 #define  MAIA_STAT_COUNT		64
 /*
- * RMON frame-size bins, sizes counting the FCS: 64, 65-127, 128-255,
- * 256-511, 512-1023, 1024-1518, 1519-2047, 2048-4095, 4096-9220.
+ * RMON frame-size bins of P_STAT(MAIA_STAT_RX_HIST / TX_HIST + i): the
+ * largest frame of each bin, counting the FCS; bin 0 starts at 0, bin i
+ * one byte above the top of bin i - 1.
  */
+#define MAIA_RMON_BIN_TOPS	{ 64, 127, 255, 511, 1023, 1518, 2047, 4095, 9220 }
 #define MAIA_RMON_BINS			9
 
 /*
@@ -599,6 +601,9 @@ static_assert(MAIA_P_STAT(MAIA_STAT_COUNT) <= MAIA_P_QP_BASE,
 static_assert(MAIA_PORT_REG(MAIA_MAX_PORTS, 0) <= MAIA_REGS_SIZE,
 	      "ports outside BAR0");
 static_assert(MAIA_NUM_VECTORS <= 256, "CONFIG.VECTORS is 8 bits");
+static_assert(MAIA_STAT_RX_HIST + MAIA_RMON_BINS <= MAIA_STAT_TX_HIST &&
+	      MAIA_STAT_TX_HIST + MAIA_RMON_BINS <= MAIA_STAT_COUNT,
+	      "RMON histograms fit the statistics block");
 
 static_assert(sizeof(struct maia_job_desc) == 32, "job descriptor size");
 static_assert(offsetof(struct maia_job_desc, ib_count) == 0x08, "ib_count");
