@@ -67,7 +67,7 @@ static ssize_t mmu_faults_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(mmu_faults);
 
-static ssize_t active_queues_show(struct device *dev,
+static ssize_t active_rings_show(struct device *dev,
 				  struct device_attribute *attr, char *buf)
 {
 	struct maia_accel *accel = dev_to_accel(dev);
@@ -82,7 +82,7 @@ static ssize_t active_queues_show(struct device *dev,
 	}
 	return sysfs_emit(buf, "%u/%u\n", busy, accel->num_rings);
 }
-static DEVICE_ATTR_RO(active_queues);
+static DEVICE_ATTR_RO(active_rings);
 
 static struct attribute *maia_accel_attrs[] = {
 	&dev_attr_hbm_used_bytes.attr,
@@ -90,7 +90,7 @@ static struct attribute *maia_accel_attrs[] = {
 	&dev_attr_jobs_completed.attr,
 	&dev_attr_jobs_timed_out.attr,
 	&dev_attr_mmu_faults.attr,
-	&dev_attr_active_queues.attr,
+	&dev_attr_active_rings.attr,
 	NULL
 };
 

@@ -11,7 +11,11 @@
  * Conventions (the model of Linux's fbnic_csr.h):
  *  - every register block is a base, a size and, for arrays, a stride and a
  *    count (MAIA_*_BASE / _SIZE / _STRIDE / MAIA_MAX_*);
- *  - a register is an offset inside its block; a multi-bit field is a
+ *  - registers of the blocks only the core owns (core, MMU, telemetry) are
+ *    MAIA_REG_* BAR0 offsets; registers of arrayed blocks (command rings,
+ *    ports, queue pairs, FEC lanes) are offsets inside one element of the
+ *    array, used with its MAIA_*_REG()/MAIA_P_QP() accessor or with the
+ *    register window maia_core hands out; a multi-bit field is a
  *    GENMASK() used with FIELD_GET()/FIELD_PREP() (the kernel's
  *    linux/bitfield.h; maia.h defines the same two for the model);
  *  - every record the device reads or writes in memory is a struct of

@@ -81,7 +81,7 @@ struct maia_info {
 	uint64_t hbm_size;		/* bytes of device memory */
 	uint64_t capabilities;		/* MAIA_CAP_* bits */
 	uint64_t serial;
-	uint32_t num_queues;		/* hardware command queues */
+	uint32_t num_queues;		/* command rings of the device */
 	uint32_t num_ports;		/* optical ports */
 	uint32_t num_lanes;		/* optical lanes per port */
 

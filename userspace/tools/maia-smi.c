@@ -46,7 +46,7 @@ struct usage_row {
 	int64_t jobs_completed;
 	int64_t jobs_timed_out;
 	int64_t mmu_faults;
-	char active_queues[16];
+	char active_rings[16];
 };
 
 static int64_t read_sysfs_int(const char *path)
@@ -101,13 +101,13 @@ static void read_usage(unsigned int index, struct usage_row *u)
 	u->power_mw = read_hwmon(index, "power1_input");
 	if (u->power_mw >= 0)
 		u->power_mw /= 1000;	/* hwmon reports microwatts */
-	snprintf(u->active_queues, sizeof(u->active_queues), "-");
+	snprintf(u->active_rings, sizeof(u->active_rings), "-");
 	snprintf(path, sizeof(path),
-		 "/sys/class/accel/accel%u/device/active_queues", index);
+		 "/sys/class/accel/accel%u/device/active_rings", index);
 	f = fopen(path, "re");
 	if (f) {
-		if (fscanf(f, "%15s", u->active_queues) != 1)
-			snprintf(u->active_queues, sizeof(u->active_queues), "-");
+		if (fscanf(f, "%15s", u->active_rings) != 1)
+			snprintf(u->active_rings, sizeof(u->active_rings), "-");
 		fclose(f);
 	}
 }
@@ -266,7 +266,7 @@ struct device_row {
 	char serial[24];
 	uint64_t hbm_size_bytes;
 	char hbm_size[24];
-	uint32_t num_queues;
+	uint32_t num_rings;
 	uint32_t num_ports;
 	uint32_t num_lanes;
 	char driver_version[48];
@@ -351,7 +351,7 @@ static int read_device(unsigned int index, struct device_row *row)
 	snprintf(row->serial, sizeof(row->serial), "%016" PRIx64, info.serial);
 	row->hbm_size_bytes = info.hbm_size;
 	format_size(info.hbm_size, row->hbm_size, sizeof(row->hbm_size));
-	row->num_queues = info.num_queues;
+	row->num_rings = info.num_queues;
 	row->num_ports = info.num_ports;
 	row->num_lanes = info.num_lanes;
 	snprintf(row->driver_version, sizeof(row->driver_version), "%d.%d.%d",
@@ -366,7 +366,7 @@ enum { NUM_COLUMNS = 11 };
 
 static const char *const column_titles[NUM_COLUMNS] = {
 	"IDX", "PCI", "HW ID", "HW VER", "SERIAL", "HBM",
-	"QUEUES", "PORTS", "LANES", "DRIVER", "UAPI",
+	"RINGS", "PORTS", "LANES", "DRIVER", "UAPI",
 };
 
 /* Numbers read best right-aligned, identifiers left-aligned. */
@@ -384,7 +384,7 @@ static void row_cells(const struct device_row *row,
 	snprintf(cells[3], 48, "%s", row->hw_version);
 	snprintf(cells[4], 48, "%s", row->serial);
 	snprintf(cells[5], 48, "%s", row->hbm_size);
-	snprintf(cells[6], 48, "%" PRIu32, row->num_queues);
+	snprintf(cells[6], 48, "%" PRIu32, row->num_rings);
 	snprintf(cells[7], 48, "%" PRIu32, row->num_ports);
 	snprintf(cells[8], 48, "%" PRIu32, row->num_lanes);
 	snprintf(cells[9], 48, "%s", row->driver_version);
@@ -434,7 +434,7 @@ static void print_table(const struct device_row *rows, size_t count)
 static void print_usage_table(const struct device_row *rows, size_t count)
 {
 	printf("\n%3s  %12s  %5s  %8s  %7s  %7s  %12s  %8s  %6s\n", "IDX",
-	       "HBM USED", "UTIL", "POWER", "TEMP", "QUEUES", "JOBS", "TIMEOUTS",
+	       "HBM USED", "UTIL", "POWER", "TEMP", "RINGS", "JOBS", "TIMEOUTS",
 	       "FAULTS");
 	for (size_t i = 0; i < count; i++) {
 		const struct usage_row *u = &rows[i].usage;
@@ -445,7 +445,7 @@ static void print_usage_table(const struct device_row *rows, size_t count)
 		printf("%3u  %12s  %4" PRId64 "%%  %6.1f W  %5.1f C  %7s  %12" PRId64
 		       "  %8" PRId64 "  %6" PRId64 "\n", rows[i].index, hbm,
 		       u->utilization_pct, u->power_mw / 1000.0, u->temp_mc / 1000.0,
-		       u->active_queues, u->jobs_completed, u->jobs_timed_out,
+		       u->active_rings, u->jobs_completed, u->jobs_timed_out,
 		       u->mmu_faults);
 	}
 }
@@ -542,19 +542,19 @@ static void print_json(const struct device_row *rows, size_t count)
 		printf(", \"hbm_size_bytes\": %" PRIu64 ", \"hbm_size\": ",
 		       row->hbm_size_bytes);
 		print_json_string(row->hbm_size);
-		printf(", \"num_queues\": %" PRIu32 ", \"num_ports\": %" PRIu32
+		printf(", \"num_rings\": %" PRIu32 ", \"num_ports\": %" PRIu32
 		       ", \"num_lanes\": %" PRIu32 ", \"driver_version\": ",
-		       row->num_queues, row->num_ports, row->num_lanes);
+		       row->num_rings, row->num_ports, row->num_lanes);
 		print_json_string(row->driver_version);
 		printf(", \"uapi_version\": ");
 		print_json_string(row->uapi_version);
 		printf(", \"usage\": {\"hbm_used_bytes\": %" PRId64
 		       ", \"engine_utilization_pct\": %" PRId64
 		       ", \"power_mw\": %" PRId64 ", \"temperature_mc\": %" PRId64
-		       ", \"active_queues\": ", row->usage.hbm_used_bytes,
+		       ", \"active_rings\": ", row->usage.hbm_used_bytes,
 		       row->usage.utilization_pct, row->usage.power_mw,
 		       row->usage.temp_mc);
-		print_json_string(row->usage.active_queues);
+		print_json_string(row->usage.active_rings);
 		printf(", \"jobs_completed\": %" PRId64 ", \"jobs_timed_out\": %" PRId64
 		       ", \"mmu_faults\": %" PRId64 "}",
 		       row->usage.jobs_completed, row->usage.jobs_timed_out,
