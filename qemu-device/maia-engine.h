@@ -1,22 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Maia accelerator: compute side of the device model (command queues,
- * engine, device MMU, telemetry).
+ * Maia accelerator: compute side of the device model (command rings,
+ * engine, device MMU, telemetry), state shared by its files.
  *
- * maia-engine.c  queues, worker threads, engine commands, telemetry, the
- *                BAR0 blocks 0x1000 (queues), 0x2000 (doorbells) and
- *                0x4000 (telemetry), QOM properties, vmstate
- * maia-mmu.c     device MMU (0x3000): table walk, TLB, faults
- * maia-gemm.c    host math (GEMM kernels, element-wise, bf16)
+ * maia-engine.c     register side: ring block (MAIA_RING_BASE), doorbells
+ *                   (MAIA_DOORBELL_BASE), dispatch of the other engine
+ *                   blocks, interrupts, reset, realize, QOM, vmstate
+ * maia-ring.c       ring workers: job fetch, completion, execution units,
+ *                   safe points, quiescing
+ * maia-cmd.c        engine commands: a job's indirect buffer run through
+ *                   the device MMU (COPY, FILL, GEMM, ELTWISE, FENCE, WAIT,
+ *                   TIMESTAMP)
+ * maia-mmu.c        device MMU (MAIA_MMU_BASE): table walk, TLB, faults
+ * maia-telemetry.c  thermal, power and utilization model
+ *                   (MAIA_TELEMETRY_BASE)
+ * maia-dma.c        bus-master DMA to RAM without the BQL
+ * maia-gemm.c       host math (GEMM kernels, element-wise, bf16)
  *
- * maia.c hands BAR0 offsets MAIA_ENGINE_MMIO_START..END to
- * maia_engine_mmio_read/write and calls the realize/exit/reset hooks.
+ * maia.c hands every BAR0 offset outside the core block (and below the
+ * ports) to maia_engine_mmio_read/write and calls the realize/exit/reset
+ * hooks.
  *
- * Threads and locks (details in maia-engine.c):
- *  - every queue has a worker thread; workers never take the BQL on
+ * Threads and locks (details in maia-ring.c):
+ *  - every ring has a worker thread; workers never take the BQL on
  *    purpose, they do DMA only to RAM (maia_dma_*), and they hand
  *    interrupts to a bottom half;
- *  - MaiaEngine.lock protects the queue registers, the worker control
+ *  - MaiaEngine.lock protects the ring registers, the worker control
  *    fields, the execution units and the telemetry model;
  *  - MaiaMmu.lock protects the MMU registers and the TLB;
  *  - order: BQL -> engine lock -> MMU lock; no lock is held across DMA or
@@ -26,23 +35,17 @@
 #define HW_MISC_MAIA_ENGINE_H
 
 #include "qemu/thread.h"
+#include "qemu/timer.h"
 #include "exec/memory.h"
 #include "system/dma.h"
 #include "maia.h"
 #include "maia_cmd.h"
 
-/* BAR0 range owned by the engine (queues, doorbells, MMU, telemetry) */
-#define MAIA_ENGINE_MMIO_START  0x1000
-#define MAIA_ENGINE_MMIO_END    0x5000          /* exclusive */
-
-/* Execution units ("tensor cores") shared by the queues. */
+/* Execution units ("tensor cores") shared by the rings. */
 #define MAIA_ENGINE_UNITS       2
 
 /* Device TLB: direct mapped, valid translations only. */
 #define MAIA_TLB_ENTRIES        256
-
-/* Completion ERR_INDEX when the error is not tied to a command. */
-#define MAIA_ERR_INDEX_NONE     0xffffffffu
 
 /* Thermal model: idle and full-load points, first-order time constants. */
 #define MAIA_TEMP_IDLE_MC       40000
@@ -95,11 +98,11 @@ typedef struct MaiaMmu {
 /* Why a worker must leave the job it is running. */
 enum {
     MAIA_ABORT_NONE = 0,
-    MAIA_ABORT_RECORD,          /* queue reset: write an ABORTED record */
+    MAIA_ABORT_RECORD,          /* ring reset: write an ABORTED record */
     MAIA_ABORT_DISCARD,         /* device reset, state load: write nothing */
 };
 
-typedef struct MaiaQueue {
+typedef struct MaiaRing {
     MaiaEngine *e;
     unsigned index;
     QemuThread thread;
@@ -107,7 +110,7 @@ typedef struct MaiaQueue {
     bool thread_started;
 
     /* Registers (engine lock) */
-    uint64_t ring;
+    uint64_t addr;              /* RING_ADDR */
     uint32_t order;
     uint32_t head;
     uint32_t tail;
@@ -115,8 +118,8 @@ typedef struct MaiaQueue {
     uint32_t faults;
     uint32_t priority;
     uint32_t vector;
-    uint32_t state;             /* MAIA_Q_STATE_* */
-    uint32_t err;               /* MAIA_JOB_* shown in Q_STATUS */
+    uint32_t state;             /* MAIA_RING_STATE_* */
+    uint32_t err;               /* MAIA_JOB_* shown in RING_STATUS.ERR */
     uint64_t busy_ns;
     uint32_t busy_hi_latch;
     uint32_t jobs_done;
@@ -133,7 +136,7 @@ typedef struct MaiaQueue {
     bool want_unit;
     uint64_t ticket;
     int64_t unit_since;
-} MaiaQueue;
+} MaiaRing;
 
 typedef struct MaiaTelemetry {
     int64_t last_ns;            /* model advanced up to here */
@@ -155,12 +158,10 @@ struct MaiaEngine {
     MaiaState *s;
     uint8_t *hbm;               /* host pointer of BAR2 */
     uint64_t hbm_size;
-    unsigned nqueues;
+    unsigned nrings;            /* CONFIG.RINGS */
 
     QemuMutex lock;
     QemuCond idle_cond;         /* a worker parked or left a job */
-    QemuCond unit_cond;         /* an execution unit became free */
-    QemuCond mem_cond;          /* a FENCE was written: re-check WAITs */
     bool stopping;              /* unrealize: threads exit */
     bool vm_running;
     unsigned units_free;
@@ -173,10 +174,41 @@ struct MaiaEngine {
 
     MaiaTelemetry tele;
     MaiaMmu mmu;
-    MaiaQueue q[MAIA_MAX_QUEUES];
+    MaiaRing ring[MAIA_MAX_RINGS];
 
     VMChangeStateEntry *vmse;
 };
+
+/* Job context: the job a ring worker is running. */
+typedef struct MaiaJob {
+    MaiaEngine *e;
+    MaiaState *s;
+    MaiaRing *ring;
+    uint32_t asid;
+    uint32_t status;            /* MAIA_JOB_* of the first error */
+    uint64_t err_addr;
+    bool aborted;
+} MaiaJob;
+
+/* Device time: QEMU_CLOCK_VIRTUAL, stopped while the VM is stopped. */
+static inline int64_t maia_now(void)
+{
+    return qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
+}
+
+/* Entries of a command ring: RING_ORDER is their log2. */
+static inline uint32_t maia_ring_entries(MaiaRing *ring)
+{
+    return 1u << ring->order;
+}
+
+/* Whether [va, va + size) is a non-empty range of the device VA space. */
+static inline bool maia_va_range_ok(uint64_t va, uint64_t size)
+{
+    const uint64_t limit = BIT_ULL(MAIA_VA_BITS);
+
+    return size && va < limit && size <= limit - va;
+}
 
 /* maia-engine.c: hooks for maia.c (BQL held) */
 void maia_engine_realize(MaiaState *s, Error **errp);
@@ -186,13 +218,59 @@ uint32_t maia_engine_mmio_read(MaiaState *s, hwaddr addr);
 void maia_engine_mmio_write(MaiaState *s, hwaddr addr, uint32_t val);
 extern const VMStateDescription vmstate_maia_engine;
 
-/* maia-engine.c: device DMA to RAM only, never the BQL (any thread) */
+/* maia-engine.c: interrupts from any thread (sent from a BH) */
+void maia_engine_post_cause(MaiaEngine *e, uint32_t cause);
+void maia_post_vector_locked(MaiaEngine *e, unsigned vector);
+
+/* maia-ring.c: the workers, for the register side (engine lock held) */
+void *maia_ring_thread(void *opaque);
+/* Wake the rings waiting for a unit (a priority changed). */
+void maia_unit_kick_locked(MaiaEngine *e);
+/* Abort the ring's running job with an ABORTED record; wait for it. */
+void maia_ring_abort_locked(MaiaRing *ring);
+/* Make every worker drop its job (MAIA_ABORT_*); wait for them. */
+void maia_engine_abort_all_locked(MaiaEngine *e, uint32_t mode);
+/* After vm_running was cleared: wait for every worker to park. */
+void maia_engine_park_all_locked(MaiaEngine *e);
+
+/*
+ * maia-ring.c: scheduling services for a running job (worker thread, no
+ * lock held). Each returns false when the job must be abandoned (ring
+ * reset, device reset, unrealize), with j->aborted set.
+ */
+/* A safe point: park if the VM stops or the ring hangs; get a unit. */
+bool maia_job_checkpoint(MaiaJob *j, bool boundary);
+/* WAIT: give up the unit; then poll, sleeping until a FENCE or a tick. */
+void maia_job_wait_begin(MaiaJob *j);
+bool maia_job_wait_sleep(MaiaJob *j);
+/* FENCE written: wake the rings in WAIT, post the ring's vector if @irq. */
+void maia_job_fence_done(MaiaJob *j, bool irq);
+
+/* maia-cmd.c: run the job's commands from @first; see maia_job_fail */
+void maia_job_exec(MaiaJob *j, uint64_t ib, uint32_t count, uint32_t first,
+                   uint32_t *err_index);
+/* Record the job's first error (status and faulting address); false. */
+bool maia_job_fail(MaiaJob *j, uint32_t status, uint64_t addr);
+
+/* maia-telemetry.c (engine lock held where it says _locked) */
+void maia_tele_init(MaiaEngine *e);
+void maia_tele_reset_locked(MaiaEngine *e);
+void maia_tele_advance_locked(MaiaEngine *e, int64_t now);
+uint32_t maia_tele_read(MaiaEngine *e, hwaddr addr);
+void maia_tele_pre_save_locked(MaiaEngine *e);
+void maia_tele_post_load_locked(MaiaEngine *e);
+void maia_tele_add_props(MaiaState *s);
+void maia_tele_del_props(MaiaState *s);
+
+/* maia-dma.c: device DMA to RAM only, never the BQL (any thread) */
+void *maia_dma_map(MaiaState *s, dma_addr_t addr, dma_addr_t *plen,
+                   bool is_write);
+void maia_dma_unmap(MaiaState *s, void *p, dma_addr_t len, bool is_write,
+                    dma_addr_t done);
 MemTxResult maia_dma_read(MaiaState *s, dma_addr_t addr, void *buf,
                           dma_addr_t len);
 MemTxResult maia_dma_write(MaiaState *s, dma_addr_t addr, const void *buf,
                            dma_addr_t len);
-/* Post interrupt causes to INT_CAUSE from any thread (sent from a BH). */
-void maia_engine_post_cause(MaiaEngine *e, uint32_t cause);
 
 /* maia-mmu.c */
 void maia_mmu_init(MaiaEngine *e);
@@ -207,7 +285,7 @@ bool maia_mmu_root_valid(MaiaEngine *e, unsigned asid);
  */
 int maia_mmu_translate(MaiaEngine *e, unsigned asid, uint64_t va,
                        bool is_write, MaiaXlate *out);
-void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned queue,
+void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned ring,
                     uint64_t va, bool is_write, int reason);
 extern const VMStateDescription vmstate_maia_mmu;
 

@@ -78,7 +78,7 @@ static const MaiaGemmKernel maia_kernel_generic = {
     .kernel = maia_kernel_4x8,
 };
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef HOST_X86_64              /* GCC or clang: QEMU needs one */
 #define MAIA_HAVE_AVX2_KERNEL 1
 
 typedef float MaiaV8sf __attribute__((vector_size(32)));

@@ -3,7 +3,7 @@
  * Maia accelerator: host math of the tensor engine (GEMM micro-kernels,
  * element-wise operations, bf16 conversions).
  *
- * Everything here works on host buffers only; the engine (maia-engine.c)
+ * Everything here works on host buffers only; the engine (maia-cmd.c)
  * gathers operands from device memory into them and writes results back.
  */
 #ifndef HW_MISC_MAIA_GEMM_H

@@ -2,6 +2,11 @@
 /*
  * Maia accelerator: optical ports, physical layer.
  *
+ * One job: the physical side of a port, everything below the MAC: lanes,
+ * link training and the link state machine, the FEC/BER model, the
+ * module's CMIS memory, the port's temperature, and fault injection (the
+ * P_DBG registers and the port<p>-* QOM properties).
+ *
  * Lanes: a port has CONFIG.LANES MicroLED lanes of "lane-rate" Mb/s. A lane
  * can be dead (fault injection) or lost to errors (its pre-FEC BER makes
  * more than half of the RS(544,514) codewords uncorrectable). The link
@@ -9,7 +14,8 @@
  * P_LANE_LIMIT); speed = active lanes x lane rate.
  *
  * Training: every 100 ms (virtual clock) a port whose transmitters are on
- * sends a training frame (EtherType 0x88b5, never given to the guest) with
+ * sends a training frame (MAIA_ETHERTYPE_TRAIN, struct
+ * maia_train_payload; never given to the guest) with
  * its identity, the lanes it offers, its lane rate, FEC mode, per-lane
  * transmit power and whether it hears the peer. The link is up when the
  * peer was heard in the last 500 ms, the peer hears us, rate and FEC
@@ -40,14 +46,9 @@
 #include "qom/object.h"
 #include "hw/pci/pci_device.h"
 #include "net/net.h"
+#include "net/eth.h"
 #include "trace.h"
 #include "maia.h"
-
-#define TRAIN_MAGIC         0x52544c4d      /* "MLTR" little endian */
-#define TRAIN_VERSION       1
-#define TRAIN_F_HEAR        (1u << 0)       /* we hear the peer */
-#define TRAIN_F_ERRORS      (1u << 1)       /* all our lanes lost to errors */
-#define TRAIN_LEN           (14 + 32 + 2 * MAIA_PORT_LANES_MAX)
 
 #define TEMP_ALARM_HI_MC    75000
 #define TEMP_WARN_HI_MC     70000
@@ -56,8 +57,6 @@
 #define LINK_LOSS           0.63            /* -2 dB fiber + connectors */
 #define BER_UNIT            (1.0 / 1e10)    /* ber[] counts 1e-10 steps */
 #define BER_NO_FEC_LOSS     (1.0 / 1e4)     /* FEC off: lane lost from here */
-
-static const uint8_t train_dst[6] = { 0x03, 0x4d, 0x41, 0x49, 0x41, 0x00 };
 
 static const char *const reason_names[] = {
     [MAIA_LINK_DOWN_NONE] = "none",
@@ -190,11 +189,18 @@ bool maia_phy_rx_corrupt(MaiaPort *p, size_t size)
     return prng_double(p) < p_drop;
 }
 
+/* fec_lane[l][i] and fec_frac[l][i] are kept in the register order */
+QEMU_BUILD_BUG_ON(MAIA_FECL_CORRECTED != 0 * sizeof(uint64_t) ||
+                  MAIA_FECL_UNCORRECTABLE != 1 * sizeof(uint64_t) ||
+                  MAIA_FECL_CORRECTED_BITS != 2 * sizeof(uint64_t));
+QEMU_BUILD_BUG_ON(MAIA_STAT_FEC_UNCORRECTABLE != MAIA_STAT_FEC_CORRECTED + 1 ||
+                  MAIA_STAT_FEC_CORRECTED_BITS != MAIA_STAT_FEC_CORRECTED + 2);
+
 static void fec_tick(MaiaPort *p, int64_t dt_ns)
 {
     double cw = maia_port_lane_rate(p) * 1e6 * (dt_ns / 1e9) /
                 MAIA_FEC_CW_BITS;
-    double add[3];
+    double add[MAIA_FECL_COUNTERS];
     uint64_t whole;
     unsigned l, i;
 
@@ -206,10 +212,11 @@ static void fec_tick(MaiaPort *p, int64_t dt_ns)
         if (!(p->lanes_active & (1u << l)) || !p->ber[l]) {
             continue;
         }
+        /* in the order of the MAIA_FECL_* and MAIA_STAT_FEC_* counters */
         add[0] = cw * p->p_corr[l];
         add[1] = cw * p->p_unc[l];
         add[2] = cw * p->e_bits[l];
-        for (i = 0; i < 3; i++) {
+        for (i = 0; i < MAIA_FECL_COUNTERS; i++) {
             p->fec_frac[l][i] += add[i];
             whole = (uint64_t)p->fec_frac[l][i];
             p->fec_frac[l][i] -= whole;
@@ -269,13 +276,13 @@ void maia_phy_evaluate(MaiaPort *p)
                p->peer_fec != p->fec) {
         reason = MAIA_LINK_DOWN_TRAINING;
     } else if (!(lanes_alive(p) & ~p->err_lanes) ||
-               (p->peer_flags & TRAIN_F_ERRORS)) {
+               (p->peer_flags & MAIA_TRAIN_F_ERRORS)) {
         reason = MAIA_LINK_DOWN_ERRORS;
     } else {
         common = offered & p->peer_lanes;
         if (!common) {
             reason = MAIA_LINK_DOWN_TRAINING;
-        } else if (!(p->peer_flags & TRAIN_F_HEAR)) {
+        } else if (!(p->peer_flags & MAIA_TRAIN_F_HEAR)) {
             state = MAIA_LINK_STATE_TRAINING;
             reason = p->train_ticks > MAIA_TRAIN_FAIL_TICKS ?
                      MAIA_LINK_DOWN_TRAINING : MAIA_LINK_DOWN_NONE;
@@ -326,43 +333,39 @@ static uint16_t rx_power(MaiaPort *p, unsigned lane)
 
 void maia_phy_send_training(MaiaPort *p)
 {
+    static const uint8_t dst[ETH_ALEN] = MAIA_TRAIN_DST;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    uint8_t f[TRAIN_LEN];
-    uint8_t *d = f + 14;
-    uint8_t flags = 0;
-    uint64_t serial = maia_port_serial(p);
+    uint8_t f[ETH_HLEN + sizeof(struct maia_train_payload)];
+    struct maia_train_payload t = {
+        .magic = cpu_to_le32(MAIA_TRAIN_MAGIC),
+        .version = MAIA_TRAIN_VERSION,
+    };
     unsigned l;
 
     if (!maia_phy_can_transmit(p)) {
         return;
     }
-    memcpy(f, train_dst, 6);
-    f[6] = 0x02;
-    f[7] = 0x4d;
-    f[8] = serial >> 16;
-    f[9] = serial >> 8;
-    f[10] = serial;
-    f[11] = p->index;
-    stw_be_p(f + 12, MAIA_ETHERTYPE_TRAIN);
+    memcpy(f, dst, ETH_ALEN);
+    memcpy(f + ETH_ALEN, p->conf.macaddr.a, ETH_ALEN);
+    stw_be_p(f + 2 * ETH_ALEN, MAIA_ETHERTYPE_TRAIN);
     if (peer_fresh(p, now)) {
-        flags |= TRAIN_F_HEAR;
+        t.flags |= MAIA_TRAIN_F_HEAR;
     }
     if (lanes_alive(p) && !(lanes_alive(p) & ~p->err_lanes)) {
-        flags |= TRAIN_F_ERRORS;
+        t.flags |= MAIA_TRAIN_F_ERRORS;
     }
-    stl_le_p(d + 0, TRAIN_MAGIC);
-    d[4] = TRAIN_VERSION;
-    d[5] = flags;
-    d[6] = p->index;
-    d[7] = maia_port_lanes(p);
-    stq_le_p(d + 8, serial);
-    stl_le_p(d + 16, p->adv_lanes);
-    stl_le_p(d + 20, maia_port_lane_rate(p));
-    stl_le_p(d + 24, p->fec);
-    stl_le_p(d + 28, ++p->train_seq);
+    t.port = p->index;
+    t.lanes = maia_port_lanes(p);
+    t.serial = cpu_to_le64(maia_port_serial(p));
+    t.offered = cpu_to_le32(p->adv_lanes);
+    t.lane_rate = cpu_to_le32(maia_port_lane_rate(p));
+    t.fec = cpu_to_le32(p->fec);
+    t.seq = cpu_to_le32(++p->train_seq);
     for (l = 0; l < MAIA_PORT_LANES_MAX; l++) {
-        stw_le_p(d + 32 + 2 * l, l < maia_port_lanes(p) ? tx_power(p, l) : 0);
+        t.tx_power[l] = cpu_to_le16(l < maia_port_lanes(p) ?
+                                    tx_power(p, l) : 0);
     }
+    memcpy(f + ETH_HLEN, &t, sizeof(t));
     p->stats[MAIA_STAT_TX_TRAINING]++;
     qemu_send_packet(qemu_get_queue(p->nic), f, sizeof(f));
 }
@@ -370,17 +373,21 @@ void maia_phy_send_training(MaiaPort *p)
 bool maia_phy_rx_training(MaiaPort *p, const uint8_t *buf, size_t size)
 {
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
-    const uint8_t *d = buf + 14;
+    struct maia_train_payload t;
     bool was_fresh, changed;
     uint64_t serial;
     unsigned l;
 
-    if (size < TRAIN_LEN || ldl_le_p(d) != TRAIN_MAGIC ||
-        d[4] != TRAIN_VERSION) {
+    if (size < ETH_HLEN + sizeof(t)) {
         return false;
     }
-    serial = ldq_le_p(d + 8);
-    if (serial == maia_port_serial(p) && d[6] == p->index) {
+    memcpy(&t, buf + ETH_HLEN, sizeof(t));
+    if (le32_to_cpu(t.magic) != MAIA_TRAIN_MAGIC ||
+        t.version != MAIA_TRAIN_VERSION) {
+        return false;
+    }
+    serial = le64_to_cpu(t.serial);
+    if (serial == maia_port_serial(p) && t.port == p->index) {
         return false;           /* our own frame reflected back */
     }
     if (!(p->ctrl & MAIA_P_CTRL_ENABLE) || p->fiber_pulled ||
@@ -390,20 +397,20 @@ bool maia_phy_rx_training(MaiaPort *p, const uint8_t *buf, size_t size)
     p->stats[MAIA_STAT_RX_TRAINING]++;
     was_fresh = peer_fresh(p, now);
     changed = !p->peer_seen || p->peer_serial != serial ||
-              p->peer_port != d[6];
+              p->peer_port != t.port;
     p->peer_seen = true;
     p->peer_last = now;
     p->peer_serial = serial;
-    p->peer_port = d[6];
-    p->peer_flags = d[5];
-    p->peer_nlanes = d[7];
-    p->peer_lanes = ldl_le_p(d + 16);
-    p->peer_rate = ldl_le_p(d + 20);
-    p->peer_fec = ldl_le_p(d + 24);
+    p->peer_port = t.port;
+    p->peer_flags = t.flags;
+    p->peer_nlanes = t.lanes;
+    p->peer_lanes = le32_to_cpu(t.offered);
+    p->peer_rate = le32_to_cpu(t.lane_rate);
+    p->peer_fec = le32_to_cpu(t.fec);
     for (l = 0; l < MAIA_PORT_LANES_MAX; l++) {
-        p->peer_txpwr[l] = lduw_le_p(d + 32 + 2 * l);
+        p->peer_txpwr[l] = le16_to_cpu(t.tx_power[l]);
     }
-    trace_maia_link_training_rx(p->index, serial, d[6], d[5],
+    trace_maia_link_training_rx(p->index, serial, t.port, t.flags,
                                 p->peer_lanes);
     if (!was_fresh || changed) {
         maia_phy_send_training(p);     /* tell the peer we hear it now */
@@ -553,6 +560,9 @@ void maia_phy_dbg_write(MaiaPort *p, hwaddr reg, uint32_t val)
         set_temp(p, (int32_t)val);
         break;
     default:
+        qemu_log_mask(LOG_GUEST_ERROR, "maia: port %u: write 0x%x to "
+                      "unknown register 0x%03" HWADDR_PRIx "\n", p->index,
+                      val, reg);
         break;
     }
 }
@@ -920,7 +930,8 @@ static void mod_page11(MaiaPort *p, uint8_t *m, unsigned bank)
 uint32_t maia_phy_mod_read(MaiaPort *p, unsigned offset)
 {
     uint8_t m[MAIA_MOD_WINDOW] = { 0 };
-    unsigned page = p->mod_page & 0xff, bank = p->mod_page >> 8;
+    unsigned page = MAIA_FIELD_GET(MAIA_MOD_PAGE_PAGE, p->mod_page);
+    unsigned bank = MAIA_FIELD_GET(MAIA_MOD_PAGE_BANK, p->mod_page);
     unsigned banks = DIV_ROUND_UP(maia_port_lanes(p), 8);
 
     mod_lower(p, m);

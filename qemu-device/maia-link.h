@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Maia accelerator: optical ports (state shared by maia-link.c, the data
- * path, and maia-link-phy.c, lanes, training, FEC, module memory, faults).
+ * Maia accelerator: optical ports, state shared by the files of the link.
+ *
+ * maia-link.c       register side: port registers, queue pairs, interrupt
+ *                   moderation, link events, realize/reset, vmstate
+ * maia-link-tx.c    transmit path: TX rings, gather, TSO, checksums
+ * maia-link-rx.c    receive path: RSS, RSC, RX rings and write-back
+ * maia-link-pkt.c   frame parsing and Internet checksums (TX and RX)
+ * maia-link-phy.c   lanes, training, FEC, module memory, faults
  *
  * Everything here runs under the BQL: MMIO handlers, each port's transmit
  * thread (which takes the BQL for a batch: the net layer and MSI-X need
@@ -14,29 +20,30 @@
 #define HW_MISC_MAIA_LINK_H
 
 #include "exec/memory.h"
-#include "hw/qdev-properties-system.h"
+#include "hw/pci/pci_device.h"
 #include "net/net.h"
 #include "net/checksum.h"
+#include "qemu/host-utils.h"
 #include "qemu/thread.h"
 #include "qemu/timer.h"
-#include "maia_regs.h"
+#include "maia_hw.h"
 
 struct MaiaState;
 struct MaiaPort;
 
 #define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
 #define MAIA_RXD_CACHE          64
-#define MAIA_TX_BUDGET          256     /* packets per queue per batch */
+#define MAIA_TX_BUDGET          256     /* packets per ring per batch */
 #define MAIA_TRAIN_PERIOD_NS    (100 * SCALE_MS)
 #define MAIA_PEER_TIMEOUT_NS    (500 * SCALE_MS)
 #define MAIA_TRAIN_FAIL_TICKS   5
 #define MAIA_FEC_CW_BITS        5440    /* RS(544,514), 10-bit symbols */
 #define MAIA_FEC_T              15      /* correctable symbols per codeword */
-#define MAIA_ETHERTYPE_TRAIN    0x88b5  /* IEEE local experimental */
+#define MAIA_RSC_BUF_SIZE       65536   /* a coalesced frame */
 
-typedef struct MaiaTxQueue {
+typedef struct MaiaTxRing {
     /* guest-visible */
-    uint64_t ring;
+    uint64_t addr;
     uint32_t size;
     uint32_t head;
     uint32_t tail;
@@ -45,12 +52,12 @@ typedef struct MaiaTxQueue {
     /* descriptor cache: cache_n descriptors starting at ring index head */
     uint32_t cache_n;
     uint32_t cache_pos;
-    uint8_t cache[MAIA_TXD_CACHE][MAIA_TXD_SIZE];
-} MaiaTxQueue;
+    struct maia_txd cache[MAIA_TXD_CACHE];
+} MaiaTxRing;
 
-typedef struct MaiaRxQueue {
+typedef struct MaiaRxRing {
     /* guest-visible */
-    uint64_t ring;
+    uint64_t addr;
     uint32_t size;
     uint32_t head;
     uint32_t tail;
@@ -60,14 +67,14 @@ typedef struct MaiaRxQueue {
     uint32_t cache_n;
     uint32_t cache_pos;
     uint64_t cache[MAIA_RXD_CACHE];
-} MaiaRxQueue;
+} MaiaRxRing;
 
 /*
- * Receive segment coalescing context of one RX queue: consecutive in-order
+ * Receive segment coalescing context of one RX ring: consecutive in-order
  * TCP segments of one flow merged into one frame (P_CTRL.RSC), handed to
  * the ring when the flow changes, a segment cannot be merged, the frame is
  * full, or at the end of the current burst (rsc_bh). While a context is
- * active its frame always fits in the queue's free buffers.
+ * active its frame always fits in the ring's free buffers.
  */
 typedef struct MaiaRsc {
     bool active;
@@ -88,8 +95,8 @@ typedef struct MaiaRsc {
 typedef struct MaiaQpair {
     struct MaiaPort *port;
     unsigned index;
-    MaiaTxQueue tx;
-    MaiaRxQueue rx;
+    MaiaTxRing tx;
+    MaiaRxRing rx;
     MaiaRsc rsc;
 
     /* interrupt moderation (guest-visible) */
@@ -141,7 +148,7 @@ typedef struct MaiaPort {
     uint8_t rss_indir[MAIA_RSS_INDIR_SIZE];
     uint32_t mod_page;
     uint64_t stats[MAIA_STAT_COUNT];
-    uint64_t fec_lane[MAIA_PORT_LANES_MAX][3];
+    uint64_t fec_lane[MAIA_PORT_LANES_MAX][MAIA_FECL_COUNTERS];
 
     /* link state */
     uint32_t state;
@@ -168,7 +175,7 @@ typedef struct MaiaPort {
     double p_unc[MAIA_PORT_LANES_MAX];   /* uncorrectable codeword */
     double p_corr[MAIA_PORT_LANES_MAX];  /* corrected codeword */
     double e_bits[MAIA_PORT_LANES_MAX];  /* corrected bits per codeword */
-    double fec_frac[MAIA_PORT_LANES_MAX][3];
+    double fec_frac[MAIA_PORT_LANES_MAX][MAIA_FECL_COUNTERS];
     double ln_survive_bit;      /* ln P(a frame bit survives), active lanes */
     bool ber_any;               /* some active lane has a BER */
     uint64_t prng;
@@ -193,7 +200,7 @@ typedef struct MaiaPort {
 } MaiaPort;
 
 typedef struct MaiaLink {
-    MemoryRegion mmio;          /* 0x8000..0xffff of BAR0 */
+    MemoryRegion mmio;          /* BAR0 from MAIA_PORT_BASE to the end */
     /* properties */
     NICPeers peers[MAIA_MAX_PORTS];
     uint32_t lane_rate;         /* Mb/s */
@@ -204,13 +211,38 @@ typedef struct MaiaLink {
     MaiaPort port[MAIA_MAX_PORTS];
 } MaiaLink;
 
-#define MAIA_LINK_PROPERTIES                                                \
-    DEFINE_PROP_NETDEV("netdev0", MaiaState, link.peers[0]),                \
-    DEFINE_PROP_NETDEV("netdev1", MaiaState, link.peers[1]),                \
-    DEFINE_PROP_NETDEV("netdev2", MaiaState, link.peers[2]),                \
-    DEFINE_PROP_NETDEV("netdev3", MaiaState, link.peers[3]),                \
-    DEFINE_PROP_UINT32("lane-rate", MaiaState, link.lane_rate,              \
-                       MAIA_LANE_RATE_DEFAULT)
+/* Counter MAIA_STAT_<name> of port @p */
+#define MAIA_PORT_STAT(p, name) ((p)->stats[MAIA_STAT_##name])
+
+static inline PCIDevice *maia_port_pdev(MaiaPort *p)
+{
+    return PCI_DEVICE(p->s);
+}
+
+/* Entries between @head and @tail of a ring of @size (a power of two). */
+static inline uint32_t maia_port_ring_avail(uint32_t head, uint32_t tail,
+                                            uint32_t size)
+{
+    return (tail - head) & (size - 1);
+}
+
+static inline bool maia_port_ring_size_ok(uint32_t size)
+{
+    return is_power_of_2(size) && size >= MAIA_PORT_RING_MIN &&
+           size <= MAIA_PORT_RING_MAX;
+}
+
+static inline bool maia_txr_usable(MaiaTxRing *ring)
+{
+    return (ring->ctrl & (MAIA_TXR_CTRL_ENABLE | MAIA_TXR_CTRL_ERROR)) ==
+           MAIA_TXR_CTRL_ENABLE;
+}
+
+static inline bool maia_rxr_usable(MaiaRxRing *ring)
+{
+    return (ring->ctrl & (MAIA_RXR_CTRL_ENABLE | MAIA_RXR_CTRL_ERROR)) ==
+           MAIA_RXR_CTRL_ENABLE;
+}
 
 /* maia-link.c: called from maia.c */
 bool maia_link_realize(struct MaiaState *s, Error **errp);
@@ -218,13 +250,54 @@ void maia_link_exit(struct MaiaState *s);
 void maia_link_reset(struct MaiaState *s);
 extern const VMStateDescription vmstate_maia_link;
 
-/* maia-link.c: services for the PHY part */
+/* maia-link.c: services for the data path and the PHY */
 void maia_port_link_event(MaiaPort *p);
-void maia_port_rx_flush(MaiaPort *p);
 uint32_t maia_port_lanes(MaiaPort *p);
 uint32_t maia_port_lane_rate(MaiaPort *p);
 uint64_t maia_port_serial(MaiaPort *p);
 bool maia_port_busmaster(MaiaPort *p);
+void maia_count_frame(MaiaPort *p, const uint8_t *buf, size_t len, bool tx);
+/* Interrupt moderation: account events, send the vector when due. */
+void maia_qp_rx_event(MaiaQpair *qp);
+void maia_qp_tx_event(MaiaQpair *qp, uint32_t n);
+void maia_qp_irq_update(MaiaQpair *qp);
+
+/* maia-link-pkt.c: where the headers of a frame are */
+typedef struct MaiaPkt {
+    unsigned l3;
+    unsigned l4;
+    unsigned l4_len;
+    int ipver;                  /* 0, 4 or 6 */
+    uint8_t proto;
+    bool frag;
+    bool ip_csum_bad;
+} MaiaPkt;
+
+void maia_parse(const uint8_t *buf, size_t size, MaiaPkt *pk);
+/* Ones' complement sums, folded to 16 bits (net_checksum_add's value) */
+uint32_t maia_csum(const uint8_t *buf, size_t len);
+uint32_t maia_pseudo_sum(const uint8_t *buf, const MaiaPkt *pk,
+                         unsigned l4_len);
+
+/* maia-link-tx.c */
+void *maia_port_tx_thread(void *opaque);
+/* Wake the port's transmit thread; any context, BQL held or not. */
+void maia_port_tx_kick(MaiaPort *p);
+void maia_txr_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val);
+
+/* maia-link-rx.c */
+bool maia_port_can_receive(NetClientState *nc);
+ssize_t maia_port_receive(NetClientState *nc, const uint8_t *buf,
+                          size_t size);
+/* A frame at the MAC; 0 if it must be held (no buffers), else @size. */
+ssize_t maia_port_rx_frame(MaiaPort *p, const uint8_t *buf, size_t size,
+                           bool wire);
+/* Retry the frames held back for lack of buffers (from a BH). */
+void maia_port_rx_flush(MaiaPort *p);
+void maia_port_rx_bh(void *opaque);
+void maia_port_rsc_bh(void *opaque);
+void maia_rsc_flush_port(MaiaPort *p);
+void maia_rxr_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val);
 
 /* maia-link-phy.c */
 void maia_phy_init(MaiaPort *p);

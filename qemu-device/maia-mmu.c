@@ -2,9 +2,11 @@
 /*
  * Maia accelerator: device MMU.
  *
- * Every address space (ASID) has a root register pointing at a 4-level
- * table tree in bus memory (512 64-bit entries per table, 48-bit VA).
- * Level 3 leaves map 4 KiB pages, level 2 leaves 2 MiB blocks. A leaf
+ * One job: translate device VAs for the engine. Every address space
+ * (ASID) has a root register pointing at a tree of MAIA_PT_LEVELS tables
+ * of struct maia_pte in bus memory (geometry: maia_hw.h). Leaves of the
+ * last level map pages (MAIA_PAGE_SHIFT), leaves of MAIA_BLOCK_LEVEL
+ * blocks (MAIA_BLOCK_SHIFT). A leaf
  * points either at bus memory (reached by DMA through the PCI bus-master
  * address space) or, with MAIA_PTE_HBM, at an offset in device memory.
  *
@@ -24,9 +26,6 @@
 #include "migration/vmstate.h"
 #include "trace.h"
 #include "maia-engine.h"
-
-#define MAIA_PT_LEVELS          4
-#define MAIA_VA_LIMIT           (1ull << MAIA_VA_BITS)
 
 static unsigned maia_tlb_index(unsigned asid, uint64_t va, unsigned shift)
 {
@@ -119,7 +118,7 @@ int maia_mmu_translate(MaiaEngine *e, unsigned asid, uint64_t va,
     uint32_t gen, root_lo, root_hi;
     unsigned level, shift = 0, perm;
 
-    if (asid >= MAIA_MAX_ASIDS || va >= MAIA_VA_LIMIT) {
+    if (asid >= MAIA_MAX_ASIDS || !maia_va_range_ok(va, 1)) {
         return MAIA_FAULT_NOT_MAPPED;
     }
 
@@ -148,35 +147,31 @@ int maia_mmu_translate(MaiaEngine *e, unsigned asid, uint64_t va,
     if (!(root_lo & MAIA_MMU_ROOT_VALID)) {
         return MAIA_FAULT_NOT_MAPPED;
     }
-    table = ((uint64_t)root_hi << 32 | root_lo) & MAIA_PTE_ADDR_MASK;
+    table = ((uint64_t)root_hi << 32 | root_lo) & MAIA_PTE_ADDR;
 
     for (level = 0; level < MAIA_PT_LEVELS; level++) {
-        unsigned idx = (va >> (MAIA_PAGE_SHIFT +
-                               9 * (MAIA_PT_LEVELS - 1 - level))) &
-                       (MAIA_PT_ENTRIES - 1);
-        uint64_t raw;
+        unsigned idx = (va >> MAIA_PT_SHIFT(level)) & (MAIA_PT_ENTRIES - 1);
+        struct maia_pte raw;
 
-        if (maia_dma_read(e->s, table + idx * 8, &raw, 8) != MEMTX_OK) {
+        if (maia_dma_read(e->s, table + idx * sizeof(raw), &raw,
+                          sizeof(raw)) != MEMTX_OK) {
             return MAIA_FAULT_TABLE_DMA;
         }
-        pte = le64_to_cpu(raw);
+        pte = le64_to_cpu(raw.val);
         if (!(pte & MAIA_PTE_VALID)) {
             return MAIA_FAULT_NOT_MAPPED;
         }
         if (pte & MAIA_PTE_LEAF) {
-            if (level == MAIA_PT_LEVELS - 1) {
-                shift = MAIA_PAGE_SHIFT;
-            } else if (level == MAIA_PT_LEVELS - 2) {
-                shift = MAIA_BLOCK_SHIFT;
-            } else {
-                return MAIA_FAULT_NOT_MAPPED;   /* no 1 GiB/512 GiB leaves */
+            if (level < MAIA_BLOCK_LEVEL) {
+                return MAIA_FAULT_NOT_MAPPED;   /* no leaves above blocks */
             }
+            shift = MAIA_PT_SHIFT(level);       /* page or block */
             break;
         }
         if (level == MAIA_PT_LEVELS - 1) {
-            return MAIA_FAULT_NOT_MAPPED;       /* level 3 must be a leaf */
+            return MAIA_FAULT_NOT_MAPPED;       /* the last must be a leaf */
         }
-        table = pte & MAIA_PTE_ADDR_MASK;
+        table = pte & MAIA_PTE_ADDR;
     }
 
     perm = pte & (MAIA_PTE_READ | MAIA_PTE_WRITE | MAIA_PTE_HBM);
@@ -187,16 +182,16 @@ int maia_mmu_translate(MaiaEngine *e, unsigned asid, uint64_t va,
         t->asid = asid;
         t->shift = shift;
         t->va = va & ~((1ull << shift) - 1);
-        t->pa = pte & MAIA_PTE_ADDR_MASK & ~((1ull << shift) - 1);
+        t->pa = pte & MAIA_PTE_ADDR & ~((1ull << shift) - 1);
         t->perm = perm;
     }
     qemu_mutex_unlock(&m->lock);
     return maia_xlate_fill(e, va,
-                           pte & MAIA_PTE_ADDR_MASK & ~((1ull << shift) - 1),
+                           pte & MAIA_PTE_ADDR & ~((1ull << shift) - 1),
                            shift, perm, is_write, out);
 }
 
-void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned queue,
+void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned ring,
                     uint64_t va, bool is_write, int reason)
 {
     MaiaMmu *m = &e->mmu;
@@ -204,21 +199,19 @@ void maia_mmu_fault(MaiaEngine *e, unsigned asid, unsigned queue,
 
     qemu_mutex_lock(&m->lock);
     m->fault_count++;
-    if (m->fault_info & MAIA_FAULT_VALID) {
-        m->fault_info |= MAIA_FAULT_OVERFLOW;
+    if (m->fault_info & MAIA_FAULT_INFO_VALID) {
+        m->fault_info |= MAIA_FAULT_INFO_OVERFLOW;
     } else {
         m->fault_addr = va;
-        m->fault_info = (asid & MAIA_FAULT_ASID_MASK) |
-                        (queue & MAIA_FAULT_QUEUE_MASK) <<
-                            MAIA_FAULT_QUEUE_SHIFT |
-                        (is_write ? MAIA_FAULT_WRITE : 0) |
-                        MAIA_FAULT_VALID |
-                        (reason & MAIA_FAULT_REASON_MASK) <<
-                            MAIA_FAULT_REASON_SHIFT;
+        m->fault_info = MAIA_FIELD_PREP(MAIA_FAULT_INFO_ASID, asid) |
+                        MAIA_FIELD_PREP(MAIA_FAULT_INFO_RING, ring) |
+                        (is_write ? MAIA_FAULT_INFO_WRITE : 0) |
+                        MAIA_FAULT_INFO_VALID |
+                        MAIA_FIELD_PREP(MAIA_FAULT_INFO_REASON, reason);
         latched = true;
     }
     qemu_mutex_unlock(&m->lock);
-    trace_maia_mmu_fault(asid, queue, va, is_write, reason, latched);
+    trace_maia_mmu_fault(asid, ring, va, is_write, reason, latched);
     maia_engine_post_cause(e, MAIA_INT_MMU_FAULT);
 }
 
@@ -257,11 +250,12 @@ uint32_t maia_mmu_read(MaiaEngine *e, hwaddr addr)
     uint32_t val = 0;
 
     qemu_mutex_lock(&m->lock);
-    if (addr >= MAIA_REG_MMU_ROOT_BASE &&
-        addr < MAIA_MMU_ROOT_LO(MAIA_MAX_ASIDS)) {
-        unsigned asid = (addr - MAIA_REG_MMU_ROOT_BASE) / 8;
+    if (maia_in_block(addr, MAIA_MMU_ROOT_LO(0),
+                      MAIA_MAX_ASIDS * MAIA_MMU_ROOT_STRIDE)) {
+        unsigned asid = (addr - MAIA_MMU_ROOT_LO(0)) / MAIA_MMU_ROOT_STRIDE;
 
-        val = (addr & 4) ? m->root_hi[asid] : m->root_lo[asid];
+        val = addr == MAIA_MMU_ROOT_HI(asid) ? m->root_hi[asid]
+                                             : m->root_lo[asid];
     } else {
         switch (addr) {
         case MAIA_REG_MMU_INV_ASID:
@@ -310,15 +304,15 @@ void maia_mmu_write(MaiaEngine *e, hwaddr addr, uint32_t val)
     MaiaMmu *m = &e->mmu;
 
     qemu_mutex_lock(&m->lock);
-    if (addr >= MAIA_REG_MMU_ROOT_BASE &&
-        addr < MAIA_MMU_ROOT_LO(MAIA_MAX_ASIDS)) {
-        unsigned asid = (addr - MAIA_REG_MMU_ROOT_BASE) / 8;
+    if (maia_in_block(addr, MAIA_MMU_ROOT_LO(0),
+                      MAIA_MAX_ASIDS * MAIA_MMU_ROOT_STRIDE)) {
+        unsigned asid = (addr - MAIA_MMU_ROOT_LO(0)) / MAIA_MMU_ROOT_STRIDE;
         unsigned dropped = 0;
 
-        if (addr & 4) {
-            m->root_hi[asid] = val & (uint32_t)(MAIA_PTE_ADDR_MASK >> 32);
+        if (addr == MAIA_MMU_ROOT_HI(asid)) {
+            m->root_hi[asid] = val & (uint32_t)(MAIA_PTE_ADDR >> 32);
         } else {
-            m->root_lo[asid] = val & ((uint32_t)MAIA_PTE_ADDR_MASK |
+            m->root_lo[asid] = val & ((uint32_t)MAIA_PTE_ADDR |
                                       MAIA_MMU_ROOT_VALID);
         }
         /* A new root makes the old translations of this ASID meaningless. */

@@ -2,12 +2,13 @@
 /*
  * Maia accelerator: virtual PCI device, core part.
  *
- * This file holds the PCI glue (BARs, MSI-X, PCIe capability), the register
- * file of BAR0 (identity, control and interrupt blocks of maia_regs.h) and
- * the interrupt rules. The command engine, the MMU and the optical ports are
- * meant to live in separate files that share MaiaState (maia.h).
+ * One job: the PCI function itself. This file holds the PCI glue (BARs,
+ * MSI-X, PCIe capability), the core register block of BAR0 (identity,
+ * control and interrupts, MAIA_CORE_BASE) and the interrupt rules. The rest
+ * of BAR0 below the ports goes to the command engine (maia-engine.c); the
+ * optical ports map their own region over MAIA_PORT_BASE (maia-link.c).
  *
- * The register contract is drivers/core/maia_regs.h; the prose version is
+ * The hardware contract is include/hw/maia_hw.h; the prose version is
  * Documentation/hw-reference.rst.
  *
  * Interrupt rules for the misc vector (MAIA_VEC_MISC):
@@ -30,6 +31,7 @@
 #include "hw/pci/pcie.h"
 #include "hw/pci/msix.h"
 #include "hw/qdev-properties.h"
+#include "hw/qdev-properties-system.h"
 #include "migration/vmstate.h"
 #include "trace.h"
 #include "maia.h"
@@ -113,7 +115,7 @@ static void maia_soft_reset(MaiaState *s)
     PCIDevice *pdev = PCI_DEVICE(s);
     unsigned v;
 
-    maia_engine_reset(s, "register");   /* quiesces the queue workers */
+    maia_engine_reset(s, "register");   /* quiesces the ring workers */
     maia_reset_regs(s);
     maia_link_reset(s);
     /* No cause is pending after a reset: drop messages held by masks. */
@@ -139,10 +141,10 @@ static void maia_qdev_reset(DeviceState *dev)
 
 static uint32_t maia_config_reg(MaiaState *s)
 {
-    return (uint32_t)s->ports << MAIA_CONFIG_PORTS_SHIFT |
-           (uint32_t)s->queues << MAIA_CONFIG_QUEUES_SHIFT |
-           (uint32_t)s->lanes << MAIA_CONFIG_LANES_SHIFT |
-           (uint32_t)MAIA_NUM_VECTORS << MAIA_CONFIG_VECTORS_SHIFT;
+    return MAIA_FIELD_PREP(MAIA_CONFIG_PORTS, s->ports) |
+           MAIA_FIELD_PREP(MAIA_CONFIG_RINGS, s->rings) |
+           MAIA_FIELD_PREP(MAIA_CONFIG_LANES, s->lanes) |
+           MAIA_FIELD_PREP(MAIA_CONFIG_VECTORS, MAIA_NUM_VECTORS);
 }
 
 static uint64_t maia_mmio_read(void *opaque, hwaddr addr, unsigned size)
@@ -150,7 +152,7 @@ static uint64_t maia_mmio_read(void *opaque, hwaddr addr, unsigned size)
     MaiaState *s = opaque;
     uint32_t val;
 
-    if (addr >= MAIA_ENGINE_MMIO_START && addr < MAIA_ENGINE_MMIO_END) {
+    if (!maia_in_block(addr, MAIA_CORE_BASE, MAIA_CORE_SIZE)) {
         val = maia_engine_mmio_read(s, addr);
         trace_maia_mmio_read(addr, val, size);
         return val;
@@ -161,8 +163,8 @@ static uint64_t maia_mmio_read(void *opaque, hwaddr addr, unsigned size)
         val = MAIA_ID_MAGIC;
         break;
     case MAIA_REG_VERSION:
-        val = MAIA_HW_VERSION_MAJOR << MAIA_VERSION_MAJOR_SHIFT |
-              (MAIA_HW_VERSION_MINOR & MAIA_VERSION_MINOR_MASK);
+        val = MAIA_FIELD_PREP(MAIA_VERSION_MAJOR, MAIA_HW_VERSION_MAJOR) |
+              MAIA_FIELD_PREP(MAIA_VERSION_MINOR, MAIA_HW_VERSION_MINOR);
         break;
     case MAIA_REG_CAPS:
         val = s->caps;
@@ -219,7 +221,7 @@ static void maia_mmio_write(void *opaque, hwaddr addr, uint64_t val64,
 
     trace_maia_mmio_write(addr, val64, size);
 
-    if (addr >= MAIA_ENGINE_MMIO_START && addr < MAIA_ENGINE_MMIO_END) {
+    if (!maia_in_block(addr, MAIA_CORE_BASE, MAIA_CORE_SIZE)) {
         maia_engine_mmio_write(s, addr, val);
         return;
     }
@@ -317,14 +319,14 @@ static bool maia_check_props(MaiaState *s, Error **errp)
                    MAIA_MAX_PORTS, s->ports);
         return false;
     }
-    if (s->lanes < 1 || s->lanes > MAIA_LANES_MAX) {
+    if (s->lanes < 1 || s->lanes > MAIA_PORT_LANES_MAX) {
         error_setg(errp, "lanes must be 1..%d (got %u)",
-                   MAIA_LANES_MAX, s->lanes);
+                   MAIA_PORT_LANES_MAX, s->lanes);
         return false;
     }
-    if (s->queues < 1 || s->queues > MAIA_MAX_QUEUES) {
-        error_setg(errp, "queues must be 1..%d (got %u)",
-                   MAIA_MAX_QUEUES, s->queues);
+    if (s->rings < 1 || s->rings > MAIA_MAX_RINGS) {
+        error_setg(errp, "rings must be 1..%d (got %u)",
+                   MAIA_MAX_RINGS, s->rings);
         return false;
     }
     return true;
@@ -380,7 +382,7 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
     maia_reset_regs(s);
     maia_instances++;
 
-    trace_maia_realize(s->serial, s->hbm_size, s->ports, s->queues, s->lanes,
+    trace_maia_realize(s->serial, s->hbm_size, s->ports, s->rings, s->lanes,
                        !!pci_is_express(pdev));
     return;
 
@@ -423,10 +425,19 @@ static const Property maia_properties[] = {
     DEFINE_PROP_SIZE("hbm-size", MaiaState, hbm_size, MAIA_HBM_SIZE_DEFAULT),
     DEFINE_PROP_UINT8("ports", MaiaState, ports, MAIA_PORTS_DEFAULT),
     DEFINE_PROP_UINT8("lanes", MaiaState, lanes, MAIA_LANES_DEFAULT),
-    DEFINE_PROP_UINT8("queues", MaiaState, queues, MAIA_QUEUES_DEFAULT),
+    DEFINE_PROP_UINT8("rings", MaiaState, rings, MAIA_RINGS_DEFAULT),
     DEFINE_PROP_UINT64("serial", MaiaState, serial_prop, 0),
-    MAIA_LINK_PROPERTIES,
+    /* optical ports (maia-link.c) */
+    DEFINE_PROP_NETDEV("netdev0", MaiaState, link.peers[0]),
+    DEFINE_PROP_NETDEV("netdev1", MaiaState, link.peers[1]),
+    DEFINE_PROP_NETDEV("netdev2", MaiaState, link.peers[2]),
+    DEFINE_PROP_NETDEV("netdev3", MaiaState, link.peers[3]),
+    DEFINE_PROP_UINT32("lane-rate", MaiaState, link.lane_rate,
+                       MAIA_LANE_RATE_DEFAULT),
 };
+
+/* One netdev<p> property per port above */
+QEMU_BUILD_BUG_ON(MAIA_MAX_PORTS != 4);
 
 static const VMStateDescription vmstate_maia = {
     .name = TYPE_MAIA,
@@ -472,11 +483,11 @@ static void maia_class_init(ObjectClass *klass, void *data)
     object_class_property_set_description(klass, "hbm-size",
         "Device memory (BAR2) size, a power of two >= 1M");
     object_class_property_set_description(klass, "ports",
-        "Optical ports, 1..4");
+        "Optical ports, 1.." stringify(MAIA_MAX_PORTS));
     object_class_property_set_description(klass, "lanes",
-        "Lanes per port, 1..32");
-    object_class_property_set_description(klass, "queues",
-        "Command queues, 1..16");
+        "Lanes per port, 1.." stringify(MAIA_PORT_LANES_MAX));
+    object_class_property_set_description(klass, "rings",
+        "Command rings, 1.." stringify(MAIA_MAX_RINGS));
     object_class_property_set_description(klass, "serial",
         "Serial number; 0 derives one from the device's QOM path");
     device_class_set_legacy_reset(dc, maia_qdev_reset);

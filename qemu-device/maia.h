@@ -2,21 +2,24 @@
 /*
  * Maia accelerator: device state shared by the files of the model.
  *
- * maia.c holds the PCI glue, the register file and the interrupt logic.
- * Later parts (command engine, MMU, optical ports) live in their own files
- * and reach the core only through the state below and the maia_* helpers
- * declared at the end of this header.
+ * maia.c holds the PCI glue, the core register block and the interrupt
+ * logic. The command engine (maia-engine.h) and the optical ports
+ * (maia-link.h) live in their own files and reach the core only through
+ * the state below and the maia_* helpers declared at the end of this
+ * header.
  *
- * The register contract is maia_regs.h (a copy of drivers/core/maia_regs.h
- * placed next to this file by scripts/qemu-build.sh).
+ * The hardware contract is include/hw/maia_hw.h (copied next to this file
+ * as maia_hw.h by scripts/qemu-build.sh): every register, field, block
+ * bound and in-memory record comes from there, nothing is restated here.
  */
 #ifndef HW_MISC_MAIA_H
 #define HW_MISC_MAIA_H
 
 #include "qemu/units.h"
+#include "qemu/host-utils.h"
 #include "hw/pci/pci_device.h"
 #include "qom/object.h"
-#include "maia_regs.h"
+#include "maia_hw.h"
 #include "maia-link.h"
 
 #define TYPE_MAIA "maia"
@@ -26,8 +29,26 @@ OBJECT_DECLARE_TYPE(MaiaState, MaiaClass, MAIA)
 #define MAIA_HBM_SIZE_MIN       (1 * MiB)
 #define MAIA_PORTS_DEFAULT      2
 #define MAIA_LANES_DEFAULT      8
-#define MAIA_LANES_MAX          32
-#define MAIA_QUEUES_DEFAULT     8
+#define MAIA_RINGS_DEFAULT      8
+
+/*
+ * Register fields are GENMASK() masks (maia_hw.h); these are the kernel's
+ * FIELD_GET()/FIELD_PREP()/FIELD_MAX() for them.
+ */
+#define MAIA_FIELD_SHIFT(mask) \
+    (sizeof(mask) > 4 ? ctz64(mask) : ctz32(mask))
+#define MAIA_FIELD_GET(mask, val) \
+    (((val) & (mask)) >> MAIA_FIELD_SHIFT(mask))
+#define MAIA_FIELD_PREP(mask, val) \
+    (((typeof(mask))(val) << MAIA_FIELD_SHIFT(mask)) & (mask))
+#define MAIA_FIELD_MAX(mask) \
+    MAIA_FIELD_GET(mask, mask)
+
+/* Whether @addr falls in the register block [@base, @base + @size). */
+static inline bool maia_in_block(hwaddr addr, hwaddr base, hwaddr size)
+{
+    return addr >= base && addr - base < size;
+}
 
 /* Guest-visible register state: everything a device reset puts back. */
 typedef struct MaiaRegs {
@@ -50,7 +71,7 @@ struct MaiaState {
     uint64_t hbm_size;
     uint8_t ports;
     uint8_t lanes;
-    uint8_t queues;
+    uint8_t rings;              /* command rings */
     uint64_t serial_prop;       /* 0 = derive one */
 
     /* Set at realize */
@@ -62,9 +83,9 @@ struct MaiaState {
 
     MaiaRegs regs;
 
-    MaiaLink link;              /* optical ports, maia-link.c */
+    MaiaLink link;              /* optical ports: maia-link.h */
 
-    struct MaiaEngine *engine;  /* queues, engine, MMU: maia-engine.c */
+    struct MaiaEngine *engine;  /* rings, engine, MMU: maia-engine.h */
 };
 
 /* Class with the parent's DeviceClass::realize kept for the wrapper. */

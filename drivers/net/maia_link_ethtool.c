@@ -341,7 +341,7 @@ static const struct {
 	const char *name;
 	unsigned int stat;
 } maia_hw_stats[] = {
-	{ "rx_no_queue", MAIA_STAT_RX_NO_QUEUE },
+	{ "rx_no_queue", MAIA_STAT_RX_NO_RING },
 	{ "rx_link_down", MAIA_STAT_RX_LINK_DOWN },
 	{ "rx_backpressure", MAIA_STAT_RX_BACKPRESSURE },
 	{ "rx_dma_errors", MAIA_STAT_RX_DMA_ERRORS },

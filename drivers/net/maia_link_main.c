@@ -209,7 +209,7 @@ static void maia_port_get_stats64(struct net_device *netdev,
 	fcs = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_FCS_ERRORS));
 	over = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_OVERSIZE));
 	under = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_UNDERSIZE));
-	noq = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_NO_QUEUE));
+	noq = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_NO_RING));
 	rxdma = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_RX_DMA_ERRORS));
 	txdown = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_TX_LINK_DOWN));
 	bad = maia_port_rd64(port, MAIA_P_STAT(MAIA_STAT_TX_BAD_DESC));

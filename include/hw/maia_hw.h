@@ -395,7 +395,7 @@ struct maia_pte {
 #define  MAIA_STAT_RX_FCS_ERRORS	4	/* lost to uncorrectable FEC */
 #define  MAIA_STAT_RX_OVERSIZE		5	/* longer than P_MAX_FRAME */
 #define  MAIA_STAT_RX_UNDERSIZE		6	/* shorter than 14 bytes */
-#define  MAIA_STAT_RX_NO_QUEUE		7	/* hashed to a disabled ring */
+#define  MAIA_STAT_RX_NO_RING		7	/* hashed to a disabled ring */
 #define  MAIA_STAT_RX_LINK_DOWN		8
 #define  MAIA_STAT_TX_LINK_DOWN		9
 #define  MAIA_STAT_TX_BAD_DESC		10
@@ -594,6 +594,8 @@ static_assert(MAIA_MMU_ROOT_LO(MAIA_MAX_ASIDS) <= MAIA_REG_MMU_INV_ASID,
 	      "MMU roots overlap the invalidation registers");
 static_assert(MAIA_P_QP(MAIA_PORT_QPAIRS, 0) <= MAIA_P_FEC_LANE_BASE,
 	      "queue pairs overlap the FEC counters");
+static_assert(MAIA_P_FEC_LANE_STRIDE == MAIA_FECL_COUNTERS * 8,
+	      "FEC lane counters are consecutive 64-bit registers");
 static_assert(MAIA_P_FEC_LANE(MAIA_PORT_LANES_MAX, 0) <= MAIA_P_MOD_PAGE,
 	      "FEC counters overlap module memory");
 static_assert(MAIA_P_RSS_KEY(MAIA_RSS_KEY_SIZE / 4) <= MAIA_P_RSS_INDIR_BASE,
