@@ -3,6 +3,11 @@
  * maia_accel uAPI selftests: every buffer, address space, queue and submit
  * ioctl through raw ioctl(2), with the bad-input matrix answered by the
  * errno uapi/drm/maia_accel.h documents for it.
+ *
+ * One suite on purpose: it is the executable form of the ioctl contract,
+ * read side by side with maia_accel.h. libmaia only finds and opens the
+ * device; every ioctl is issued raw, so the library's own argument checks
+ * cannot hide the driver's.
  */
 #define _GNU_SOURCE
 #include <linux/capability.h>
