@@ -20,7 +20,7 @@ static int maia_rings_show(struct seq_file *m, void *unused)
 	struct maia_accel *accel = to_maia_accel(entry->dev);
 	unsigned int i;
 
-	seq_printf(m, "hbm_used %llu\\njobs_timed_out %lld\\n", accel->hbm_used,
+	seq_printf(m, "hbm_used %llu\njobs_timed_out %lld\n", accel->hbm_used,
 		   (long long)atomic64_read(&accel->jobs_timed_out));
 	for (i = 0; i < accel->num_rings; i++) {
 		struct maia_ring *ring = &accel->rings[i];
