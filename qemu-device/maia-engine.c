@@ -215,7 +215,8 @@ static void maia_ring_write_locked(MaiaRing *ring, unsigned reg, uint32_t val)
         break;
     case MAIA_RING_COMPL_LO:
         /* the record is 8-byte aligned */
-        ring->compl = deposit64(ring->compl, 0, 32, val & ~7u);
+        ring->compl = deposit64(ring->compl, 0, 32,
+                                val & ~(MAIA_RING_COMPL_ALIGN - 1u));
         break;
     case MAIA_RING_COMPL_HI:
         ring->compl = deposit64(ring->compl, 32, 32, val);

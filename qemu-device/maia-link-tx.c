@@ -238,7 +238,8 @@ static int maia_txr_one(MaiaPort *p, MaiaQpair *qp)
         addr = le64_to_cpu(d->addr);
         dlen = le32_to_cpu(d->len);
         flags = le32_to_cpu(d->flags);
-        if (!dlen || dlen > UINT16_MAX || len + dlen > MAIA_TX_MAX_PACKET) {
+        if (!dlen || dlen > MAIA_TXD_LEN_MAX ||
+            len + dlen > MAIA_TX_MAX_PACKET) {
             maia_txr_error(p, qp, "descriptor length", addr, MEMTX_OK);
             return -1;
         }
@@ -371,7 +372,8 @@ void maia_txr_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val)
         return;
     }
     if (!maia_port_ring_size_ok(ring->size) || !ring->addr ||
-        (ring->addr & (sizeof(struct maia_txd) - 1)) || (ring->wb & 3)) {
+        (ring->addr & (sizeof(struct maia_txd) - 1)) ||
+        (ring->wb & (MAIA_TXR_WB_ALIGN - 1))) {
         qemu_log_mask(LOG_GUEST_ERROR, "maia: port %u tx ring %u: bad ring "
                       "(addr 0x%" PRIx64 " size %u wb 0x%" PRIx64 ")\n",
                       p->index, qp->index, ring->addr, ring->size, ring->wb);

@@ -34,8 +34,8 @@ struct MaiaPort;
 #define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
 #define MAIA_RXD_CACHE          64
 #define MAIA_TX_BUDGET          256     /* packets per ring per batch */
-#define MAIA_TRAIN_PERIOD_NS    (100 * SCALE_MS)
-#define MAIA_PEER_TIMEOUT_NS    (500 * SCALE_MS)
+#define MAIA_TRAIN_PERIOD_NS    (MAIA_TRAIN_PERIOD_MS * SCALE_MS)
+#define MAIA_PEER_TIMEOUT_NS    (MAIA_TRAIN_PEER_TIMEOUT_MS * SCALE_MS)
 #define MAIA_TRAIN_FAIL_TICKS   5
 #define MAIA_FEC_CW_BITS        5440    /* RS(544,514), 10-bit symbols */
 #define MAIA_FEC_T              15      /* correctable symbols per codeword */

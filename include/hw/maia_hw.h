@@ -167,6 +167,7 @@ typedef uint64_t maia_le64;
 #define MAIA_RING_HEAD			0x0c	/* RO: next entry to fetch */
 #define MAIA_RING_TAIL			0x10	/* RO: last doorbell value */
 #define MAIA_RING_COMPL_LO		0x14	/* struct maia_ring_compl */
+#define  MAIA_RING_COMPL_ALIGN		8	/* low address bits ignored */
 #define MAIA_RING_COMPL_HI		0x18
 #define MAIA_RING_FAULTS		0x1c	/* RO: jobs that failed */
 #define MAIA_RING_PRIORITY		0x20
@@ -444,6 +445,7 @@ struct maia_pte {
 #define MAIA_TXR_HEAD			0x0c	/* RO: next to fetch */
 #define MAIA_TXR_TAIL			0x10	/* doorbell: producer index */
 #define MAIA_TXR_WB_LO			0x14	/* HEAD write-back address */
+#define  MAIA_TXR_WB_ALIGN		4
 #define MAIA_TXR_WB_HI			0x18
 #define MAIA_TXR_CTRL			0x1c
 #define  MAIA_TXR_CTRL_ENABLE		BIT(0)
@@ -499,7 +501,7 @@ struct maia_pte {
 /* TX descriptor; the offload fields count in the first one of a packet */
 struct maia_txd {
 	maia_le64 addr;
-	maia_le32 len;		/* 1..65535 */
+	maia_le32 len;		/* 1..MAIA_TXD_LEN_MAX */
 	maia_le32 flags;	/* MAIA_TXD_* */
 	maia_le16 csum_start;	/* from the frame start */
 	maia_le16 csum_offset;	/* from csum_start */
@@ -510,6 +512,7 @@ struct maia_txd {
 	maia_le32 reserved;	/* zero */
 };
 
+#define MAIA_TXD_LEN_MAX		65535
 #define MAIA_TXD_EOP			BIT(0)	/* last of the packet */
 #define MAIA_TXD_CSUM			BIT(1)	/* insert L4 checksum */
 #define MAIA_TXD_TSO			BIT(2)	/* segment TCP */
@@ -568,6 +571,12 @@ struct maia_port_event {
 #define MAIA_TRAIN_VERSION		1
 #define MAIA_TRAIN_F_HEAR		BIT(0)	/* we hear the peer */
 #define MAIA_TRAIN_F_ERRORS		BIT(1)	/* all our lanes lost */
+/*
+ * Both ends must agree: a port sends one every PERIOD; a peer not heard for
+ * PEER_TIMEOUT is gone.
+ */
+#define MAIA_TRAIN_PERIOD_MS		100
+#define MAIA_TRAIN_PEER_TIMEOUT_MS	500
 
 struct maia_train_payload {
 	maia_le32 magic;
@@ -594,7 +603,7 @@ static_assert(MAIA_MMU_ROOT_LO(MAIA_MAX_ASIDS) <= MAIA_REG_MMU_INV_ASID,
 	      "MMU roots overlap the invalidation registers");
 static_assert(MAIA_P_QP(MAIA_PORT_QPAIRS, 0) <= MAIA_P_FEC_LANE_BASE,
 	      "queue pairs overlap the FEC counters");
-static_assert(MAIA_P_FEC_LANE_STRIDE == MAIA_FECL_COUNTERS * 8,
+static_assert(MAIA_FECL_COUNTERS * 8 == MAIA_P_FEC_LANE_STRIDE,
 	      "FEC lane counters are consecutive 64-bit registers");
 static_assert(MAIA_P_FEC_LANE(MAIA_PORT_LANES_MAX, 0) <= MAIA_P_MOD_PAGE,
 	      "FEC counters overlap module memory");
