@@ -68,7 +68,7 @@ static ssize_t mmu_faults_show(struct device *dev,
 static DEVICE_ATTR_RO(mmu_faults);
 
 static ssize_t active_rings_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
+				 struct device_attribute *attr, char *buf)
 {
 	struct maia_accel *accel = dev_to_accel(dev);
 	unsigned int i, busy = 0;
