@@ -13,7 +13,7 @@ SUITES := core accel net
 export PATH := /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$(PATH)
 
 .PHONY: all deps qemu modules userspace kernel-source selftests demo check \
-	bench checkpatch clean ethtool
+	bench checkpatch clean ethtool debug-kernel modules-debug check-debug
 
 all: modules userspace selftests qemu
 
@@ -32,6 +32,20 @@ modules: deps
 		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/include $(REPO)/uapi $(BUILD)/kernel/ && \
 	$(MAKE) -C $(KDIR) M=$(BUILD)/kernel modules'
 
+# The debug kernel (KASAN, lockdep, kmemleak, UBSAN, DMA-API debug, fault
+# injection), built once and cached outside the clone; modules built for it
+# go to build/kernel-debug.
+debug-kernel: deps
+	$(REPO)/scripts/debug-kernel.sh > /dev/null
+
+modules-debug: debug-kernel
+	@mkdir -p $(BUILD)/kernel-debug
+	flock $(BUILD)/.modules-debug.lock sh -c '\
+	rsync -a --delete --exclude="*.o" --exclude="*.ko" --exclude=".*.cmd" \
+		--exclude="*.mod*" --exclude=Module.symvers --exclude=modules.order \
+		$(REPO)/Kbuild $(REPO)/drivers $(REPO)/include $(REPO)/uapi $(BUILD)/kernel-debug/ && \
+	$(MAKE) -C $$($(REPO)/scripts/debug-kernel.sh) M=$(BUILD)/kernel-debug modules'
+
 userspace: deps
 	$(MAKE) -C $(REPO)/userspace O=$(BUILD)/userspace
 
@@ -49,6 +63,12 @@ selftests: kernel-source userspace ethtool
 check: all
 	$(REPO)/scripts/check.sh
 
+# The same suites (a subset, see scripts/check.sh) on the debug kernel, with
+# fault injection; any sanitizer, lockdep, DMA-API or kmemleak report fails.
+check-debug: all modules-debug
+	MAIA_KERNEL_TREE=$$($(REPO)/scripts/debug-kernel.sh) \
+		$(REPO)/scripts/check.sh --tier debug
+
 demo: all
 	$(REPO)/scripts/vm-run --name demo -- $(REPO)/scripts/demo.sh
 
@@ -61,4 +81,4 @@ checkpatch: kernel-source
 		$(shell find drivers uapi -name '*.[ch]')
 
 clean:
-	rm -rf $(BUILD)/kernel $(BUILD)/userspace $(BUILD)/kselftest $(BUILD)/vm
+	rm -rf $(BUILD)/kernel $(BUILD)/kernel-debug $(BUILD)/userspace $(BUILD)/kselftest $(BUILD)/vm

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Run every selftest suite in VM sessions and print "N passed, N failed".
-# Usage: scripts/check.sh [SUITE[:TEST]]...   (default: everything)
+# Usage: scripts/check.sh [--tier debug] [SUITE[:TEST]]...   (default: everything)
 # A suite is a kselftest collection (maia_core, maia_accel, maia_net) or
 # "contract" (scripts/contract-check.sh, on the host); a kernel splat or a
 # guest that does not finish counts as a failure.
+#
+# --tier debug runs the debug sessions instead (on the kernel in
+# $MAIA_KERNEL_TREE, see scripts/debug-kernel.sh; results in
+# build/check-debug): `make check-debug`.
 #
 # MAIA_CHECK_DRY_RUN=1 scripts/check.sh [SUITE[:TEST]]... prints the
 # sessions the arguments select, with their guest environment and the host
@@ -12,7 +16,23 @@
 # running anything or touching build/check.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-results=$repo/build/check
+tier=main
+if [ "${1:-}" = --tier ]; then
+	tier=$2
+	shift 2
+fi
+case $tier in
+main) results=$repo/build/check ;;
+debug)
+	results=$repo/build/check-debug
+	[ -n "${MAIA_KERNEL_TREE:-}" ] || {
+		echo "check.sh: --tier debug needs MAIA_KERNEL_TREE (make check-debug)" >&2
+		exit 2
+	}
+	export MAIA_KERNEL_TREE
+	;;
+*) echo "check.sh: unknown tier $tier" >&2; exit 2 ;;
+esac
 qmpdir=$results/qmp		# QMP socket and relay requests (link-qmp)
 twodir=$results/link-2vm	# stream socket and pcap (link-2vm)
 dry=${MAIA_CHECK_DRY_RUN:-0}
@@ -62,7 +82,30 @@ sessions=(
 	"MAIA_2VM_DIR=$twodir"
 	"maia_net:maia_link_2vm.sh"
 	peer_start peer_stop
+
+	# Every DMA through bounce buffers: a missing or wrong dma_sync shows
+	# up as corrupt data in the link's integrity checks and the compute
+	# results.
+	swiotlb
+	"--devices 1 --hbm 64M --ports 2 --lanes 8 --append swiotlb=force"
+	"MAIA_EXPECT_DEVICES=1 MAIA_EXPECT_HBM=67108864 MAIA_EXPECT_PORTS=2 MAIA_EXPECT_LANES=8"
+	"maia_accel:maia_compute_ops_test maia_net:maia_net_test maia_net:maia_link_traffic.sh"
+	- -
 )
+
+# The debug tier: the suites most likely to find memory and locking bugs
+# (accel uAPI, compute, recovery; link data path, flaps, ring changes;
+# unbind and reload), then both suites again under fault injection.
+debug_sessions=(
+	debug
+	"--devices 1 --hbm 128M --ports 2 --lanes 8 --mem 3G --timeout 3000"
+	"MAIA_EXPECT_DEVICES=1 MAIA_EXPECT_HBM=134217728 MAIA_EXPECT_PORTS=2 MAIA_EXPECT_LANES=8"
+	"maia_core maia_accel:maia_accel_test maia_accel:maia_uapi_test maia_accel:maia_compute_ops_test maia_accel:maia_compute_sync_test maia_accel:maia_compute_errors_test maia_accel:maia_compute_files_test maia_accel:maia_recovery_test maia_accel:maia_accel_faults.sh maia_net:maia_net_test maia_net:maia_link_traffic.sh maia_net:maia_link_flaps.sh maia_net:maia_link_ethtool.sh maia_net:maia_link_faultinject.sh"
+	- -
+)
+if [ "$tier" = debug ]; then
+	sessions=("${debug_sessions[@]}")
+fi
 
 # Run a command; with MAIA_CHECK_DRY_RUN=1 print it instead.
 run() {
@@ -173,7 +216,7 @@ fi
 
 # The hardware contract, compiled for the kernel and for QEMU (host side,
 # no VM): selected by no arguments or by "contract".
-want_contract=$([ ${#filter[@]} -eq 0 ] && echo 1)
+want_contract=$([ ${#filter[@]} -eq 0 ] && [ "$tier" = main ] && echo 1)
 for f in "${filter[@]}"; do
 	[ "${f%%:*}" = contract ] && want_contract=1
 done

@@ -36,9 +36,12 @@ add_module() {
 	esac
 	order+=("$name")
 }
-for m in 9pnet_virtio 9p; do
-	add_module "$m"
-done
+# A kernel not installed on the host (the debug kernel) has 9p built in.
+if [ -d "$moddir" ]; then
+	for m in 9pnet_virtio 9p; do
+		add_module "$m"
+	done
+fi
 printf '%s\n' "${order[@]}" > "$work/lib/modules/order"
 install -m 0755 "$here/guest/initramfs-init" "$work/init"
 mkdir -p "$(dirname "$out")"

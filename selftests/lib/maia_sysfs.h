@@ -165,16 +165,25 @@ static inline const char *maia_repo(void)
 	return repo ? repo : getenv("maia_repo");
 }
 
-/* Load one module from the build tree; 0 or -errno (-EEXIST if loaded). */
+/*
+ * Load one module from the build tree; 0 or -errno (-EEXIST if loaded).
+ * The VM runner passes maia_kmod, the module build for the booted kernel
+ * (build/kernel, or build/kernel-debug under the debug kernel).
+ */
 static inline int maia_module_load(const char *subdir_name)
 {
+	const char *kmod = getenv("maia_kmod");
 	char path[512];
 	int fd, ret;
 
-	if (!maia_repo())
+	if (kmod)
+		snprintf(path, sizeof(path), "%s/drivers/%s.ko", kmod,
+			 subdir_name);
+	else if (maia_repo())
+		snprintf(path, sizeof(path), "%s/build/kernel/drivers/%s.ko",
+			 maia_repo(), subdir_name);
+	else
 		return -ENOENT;
-	snprintf(path, sizeof(path), "%s/build/kernel/drivers/%s.ko",
-		 maia_repo(), subdir_name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
