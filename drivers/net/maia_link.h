@@ -26,8 +26,10 @@
 #define MAIA_RX_BUF_LEN		(ALIGN_DOWN(MAIA_RX_TRUESIZE - MAIA_RX_HEADROOM - \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), 64))
 #define MAIA_TXD_MAX_LEN	32768	/* split longer buffers */
+/* free descriptors the xmit path needs for one packet (queue stop level) */
 #define MAIA_TX_DESC_NEEDED	(2 * (MAX_SKB_FRAGS + 1) + 2)
-#define MAIA_TX_WAKE_THRESH	(2 * MAIA_TX_DESC_NEEDED)
+static_assert(MAIA_TX_DESC_NEEDED + 1 < MAIA_PORT_RING_MIN,
+	      "the smallest TX ring holds a worst-case packet");
 #define MAIA_MTU_MAX		9000
 #define MAIA_RX_USECS_DEFAULT	50
 #define MAIA_RX_FRAMES_DEFAULT	32
@@ -122,6 +124,8 @@ struct maia_qpair;
  * @doorbell: the ring's TAIL register
  * @bufs: one entry per descriptor
  * @size: descriptors, a power of two
+ * @wake_thresh: free descriptors at which completions wake the stopped
+ *	queue (above MAIA_TX_DESC_NEEDED, below @size)
  * @ntu: next to use, written by the xmit path (TX queue lock held)
  * @ntc: next to clean, written by NAPI
  * @syncp: protects @stats; one writer, the xmit path
@@ -144,6 +148,7 @@ struct maia_tx_ring {
 	u32 __iomem *doorbell;
 	struct maia_tx_buf *bufs;
 	u32 size;
+	u32 wake_thresh;
 	u32 ntu;
 	u32 ntc;
 	struct u64_stats_sync syncp;

@@ -170,7 +170,7 @@ netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 
 	WRITE_ONCE(ring->ntu, ntu);
 	if (!netif_txq_maybe_stop(ring->txq, maia_tx_free(ring),
-				  MAIA_TX_DESC_NEEDED, MAIA_TX_WAKE_THRESH)) {
+				  MAIA_TX_DESC_NEEDED, ring->wake_thresh)) {
 		u64_stats_update_begin(&ring->syncp);
 		ring->stats.stops++;
 		u64_stats_update_end(&ring->syncp);
@@ -202,6 +202,11 @@ static void maia_tx_clean(struct maia_tx_ring *ring, int budget)
 
 	if (head >= ring->size)
 		return;
+	/*
+	 * The device wrote the head after fetching what the xmit path had
+	 * written before its doorbell: read bufs[] only after the head.
+	 */
+	dma_rmb();
 	while (ntc != head) {
 		buf = &ring->bufs[ntc];
 		maia_tx_unmap(ring, buf);
@@ -217,7 +222,7 @@ static void maia_tx_clean(struct maia_tx_ring *ring, int budget)
 		return;
 	WRITE_ONCE(ring->ntc, ntc);
 	if (!netif_txq_completed_wake(ring->txq, pkts, bytes,
-				      maia_tx_free(ring), MAIA_TX_WAKE_THRESH)) {
+				      maia_tx_free(ring), ring->wake_thresh)) {
 		u64_stats_update_begin(&ring->clean_syncp);
 		ring->wakes++;
 		u64_stats_update_end(&ring->clean_syncp);
@@ -354,8 +359,73 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 	napi_gro_receive(&qp->napi, skb);
 }
 
+/* Drop the frame being assembled, if any, and what is left of it. */
+static void maia_rx_drop_frame(struct maia_rx_ring *ring)
+{
+	if (ring->skb) {
+		dev_kfree_skb_any(ring->skb);
+		ring->skb = NULL;
+	}
+	u64_stats_update_begin(&ring->syncp);
+	ring->stats.dropped++;
+	u64_stats_update_end(&ring->syncp);
+}
+
 /*
- * Returns the frames delivered, or @budget when the ring could not be
+ * Take the buffer of a completed descriptor into the frame being assembled
+ * (ring->skb), copying a small single-buffer frame out (@copied counts
+ * those). False if the frame has to be dropped; the buffer has been given
+ * back then.
+ */
+static bool maia_rx_add_buf(struct maia_rx_ring *ring, struct maia_rx_buf *buf,
+			    u32 len, bool eop, u32 copybreak, u32 *copied)
+{
+	struct sk_buff *skb = ring->skb;
+	void *va = page_address(buf->page);
+
+	if (!skb && eop && len <= copybreak) {
+		skb = napi_alloc_skb(&ring->qp->napi, len);
+		if (likely(skb)) {
+			skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
+			(*copied)++;
+		}
+		maia_rx_put(ring, buf);
+		ring->skb = skb;
+		return skb;
+	}
+	if (!skb) {
+		skb = napi_build_skb(va, MAIA_RX_TRUESIZE);
+		if (unlikely(!skb)) {
+			maia_rx_put(ring, buf);
+			return false;
+		}
+		skb_mark_for_recycle(skb);
+		skb_reserve(skb, MAIA_RX_HEADROOM);
+		__skb_put(skb, len);
+		ring->skb = skb;
+		buf->page = NULL;
+		return true;
+	}
+	if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS) {
+		maia_rx_put(ring, buf);
+		return false;
+	}
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, buf->page,
+			MAIA_RX_HEADROOM, len, MAIA_RX_TRUESIZE);
+	buf->page = NULL;
+	return true;
+}
+
+/*
+ * Complete what the device wrote: the descriptors from ntc up to (not
+ * including) ntu, in order, while each has DD set. A consumed descriptor
+ * gets its status cleared, so that it never reads as completed again
+ * before the device writes it back after the next post; nothing at or
+ * beyond ntu (not posted) is looked at. Every descriptor that ends a
+ * frame counts toward @budget, the frame delivered or not, and so does
+ * a bad one: the loop ends within @budget frames and one lap of the ring.
+ *
+ * Returns the frames handled, or @budget when the ring could not be
  * refilled: with no buffers posted no completion would bring NAPI back.
  */
 static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
@@ -365,84 +435,55 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 	struct maia_rx_buf *buf;
 	struct sk_buff *skb;
 	union maia_rxd *d;
+	bool eop;
 	int done = 0;
-	void *va;
 
-	while (done < budget) {
+	while (done < budget && ntc != ring->ntu) {
 		d = &ring->desc[ntc];
 		status = le32_to_cpu(READ_ONCE(d->wb.status));
 		if (!(status & MAIA_RXD_DD))
 			break;
+		/* the rest of the write-back after DD */
 		dma_rmb();
 		len = le32_to_cpu(d->wb.len);
+		eop = status & MAIA_RXD_EOP;
 		buf = &ring->bufs[ntc];
+		d->wb.status = 0;
 		ntc = (ntc + 1) & mask;
 		cleaned++;
 
-		if (unlikely(!buf->page || len > MAIA_RX_BUF_LEN))
-			goto bad;
-		page_pool_dma_sync_for_cpu(ring->pool, buf->page,
-					   MAIA_RX_HEADROOM, len);
-		if (ring->discard) {
-			maia_rx_put(ring, buf);
-		} else if (!ring->skb && (status & MAIA_RXD_EOP) &&
-			   len <= copybreak) {
-			va = page_address(buf->page);
-			skb = napi_alloc_skb(&ring->qp->napi, len);
-			if (likely(skb)) {
-				skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
-				ring->skb = skb;
-				copied++;
-			} else {
-				ring->discard = true;
-			}
-			maia_rx_put(ring, buf);
-		} else if (!ring->skb) {
-			va = page_address(buf->page);
-			skb = napi_build_skb(va, MAIA_RX_TRUESIZE);
-			if (unlikely(!skb)) {
+		if (unlikely(!buf->page || !len || len > MAIA_RX_BUF_LEN)) {
+			netdev_err_once(ring->qp->port->netdev,
+					"rxq %u: bad descriptor (len %u)\n",
+					ring->qp->index, len);
+			if (buf->page)
 				maia_rx_put(ring, buf);
-				ring->discard = true;
-			} else {
-				skb_mark_for_recycle(skb);
-				skb_reserve(skb, MAIA_RX_HEADROOM);
-				__skb_put(skb, len);
-				ring->skb = skb;
-				buf->page = NULL;
-			}
-		} else if (skb_shinfo(ring->skb)->nr_frags < MAX_SKB_FRAGS) {
-			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
-					buf->page, MAIA_RX_HEADROOM,
-					len, MAIA_RX_TRUESIZE);
-			buf->page = NULL;
-		} else {
-			maia_rx_put(ring, buf);
-			dev_kfree_skb_any(ring->skb);
-			ring->skb = NULL;
-			ring->discard = true;
-		}
-		if (!(status & MAIA_RXD_EOP))
-			continue;
-		skb = ring->skb;
-		ring->skb = NULL;
-		if (ring->discard || !skb) {
-			ring->discard = false;
-			u64_stats_update_begin(&ring->syncp);
-			ring->stats.dropped++;
-			u64_stats_update_end(&ring->syncp);
+			/* drop the frame it belongs to, up to its end */
+			if (!ring->discard)
+				maia_rx_drop_frame(ring);
+			ring->discard = !eop;
 			done++;
 			continue;
 		}
-		maia_rx_deliver(ring, skb, d, status);
-		done++;
-		continue;
-bad:
-		netdev_err_once(ring->qp->port->netdev,
-				"rxq %u: bad descriptor (len %u)\n",
-				ring->qp->index, len);
-		if (buf->page)
+		page_pool_dma_sync_for_cpu(ring->pool, buf->page, 0, len);
+		if (ring->discard) {
 			maia_rx_put(ring, buf);
-		ring->discard = !(status & MAIA_RXD_EOP);
+		} else if (!maia_rx_add_buf(ring, buf, len, eop, copybreak,
+					    &copied)) {
+			maia_rx_drop_frame(ring);
+			ring->discard = true;
+		}
+		if (!eop)
+			continue;
+		done++;
+		if (ring->discard) {
+			/* counted when the frame was given up */
+			ring->discard = false;
+			continue;
+		}
+		skb = ring->skb;
+		ring->skb = NULL;
+		maia_rx_deliver(ring, skb, d, status);
 	}
 	ring->ntc = ntc;
 	if (cleaned) {
@@ -502,6 +543,13 @@ static int maia_tx_ring_alloc(struct maia_qpair *qp, u32 size)
 
 	ring->qp = qp;
 	ring->size = size;
+	/*
+	 * Wake with room for two worst-case packets, but at most half-way
+	 * between the stop threshold and a full ring: a 64-entry ring never
+	 * has more than 63 free descriptors.
+	 */
+	ring->wake_thresh = min(2 * MAIA_TX_DESC_NEEDED,
+				(size - 1 + MAIA_TX_DESC_NEEDED) / 2);
 	ring->txq = netdev_get_tx_queue(qp->port->netdev, qp->index);
 	u64_stats_init(&ring->syncp);
 	u64_stats_init(&ring->clean_syncp);
