@@ -195,6 +195,18 @@ struct maia_rx_ring {
 struct maia_port;
 
 /**
+ * struct maia_port_cfg - what a (re)start of the data path allocates
+ * @num_qps: queue pairs
+ * @tx_ring_size: TX descriptors per queue pair
+ * @rx_ring_size: RX descriptors per queue pair
+ */
+struct maia_port_cfg {
+	unsigned int num_qps;
+	u32 tx_ring_size;
+	u32 rx_ring_size;
+};
+
+/**
  * struct maia_qpair - a TX/RX ring pair with its MSI-X vector and NAPI
  * @port: the port
  * @index: queue pair number on the port
@@ -369,6 +381,9 @@ static inline void maia_qp_wr(struct maia_qpair *qp, u32 reg, u32 val)
 u64 maia_port_rd64(struct maia_port *port, u32 reg);
 
 /* maia_link_txrx.c */
+int maia_port_alloc_qps(struct maia_port *port, const struct maia_port_cfg *cfg,
+			struct maia_qpair **qps);
+int maia_port_start(struct maia_port *port, struct maia_qpair **qps);
 int maia_port_up(struct maia_port *port);
 void maia_port_down(struct maia_port *port);
 netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev);
@@ -381,7 +396,8 @@ void maia_qp_read_stats(struct maia_qpair *qp, struct maia_tx_stats *tx,
 /* maia_link_main.c */
 void maia_port_get_totals(struct maia_port *port, struct maia_tx_stats *tx,
 			  struct maia_rx_stats *rx);
-int maia_port_reconfigure(struct maia_port *port);
+int maia_port_reconfigure(struct maia_port *port,
+			  const struct maia_port_cfg *cfg);
 void maia_port_link_update(struct maia_port *port);
 
 /* maia_link_ethtool.c */

@@ -477,6 +477,8 @@ static int maia_set_ringparam(struct net_device *netdev,
 			      struct netlink_ext_ack *extack)
 {
 	struct maia_port *port = netdev_priv(netdev);
+	struct maia_port_cfg cfg;
+	int ret;
 
 	if (!maia_ring_size_ok(ring->rx_pending) ||
 	    !maia_ring_size_ok(ring->tx_pending)) {
@@ -492,9 +494,15 @@ static int maia_set_ringparam(struct net_device *netdev,
 	if (ring->rx_pending == port->rx_ring_size &&
 	    ring->tx_pending == port->tx_ring_size)
 		return 0;
-	port->rx_ring_size = ring->rx_pending;
-	port->tx_ring_size = ring->tx_pending;
-	return maia_port_reconfigure(port);
+	cfg.num_qps = port->num_qps;
+	cfg.rx_ring_size = ring->rx_pending;
+	cfg.tx_ring_size = ring->tx_pending;
+	ret = maia_port_reconfigure(port, &cfg);
+	if (ret && port->up)
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the rings; sizes unchanged");
+	else if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "cannot restart the data path");
+	return ret;
 }
 
 static void maia_get_channels(struct net_device *netdev,
@@ -510,24 +518,35 @@ static int maia_set_channels(struct net_device *netdev,
 			     struct ethtool_channels *ch)
 {
 	struct maia_port *port = netdev_priv(netdev);
+	u8 old_indir[MAIA_RSS_INDIR_SIZE];
+	struct maia_port_cfg cfg;
 	unsigned int i;
+	int ret;
 
 	if (!ch->combined_count || ch->combined_count > MAIA_PORT_QPAIRS ||
 	    ch->rx_count || ch->tx_count || ch->other_count)
 		return -EINVAL;
 	if (ch->combined_count == port->num_qps)
 		return 0;
-	port->num_qps = ch->combined_count;
+	cfg.num_qps = ch->combined_count;
+	cfg.rx_ring_size = port->rx_ring_size;
+	cfg.tx_ring_size = port->tx_ring_size;
+	/* the start programs the table; the old one stays if that fails */
+	memcpy(old_indir, port->rss_indir, sizeof(old_indir));
 	if (!netif_is_rxfh_configured(netdev))
 		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
 			port->rss_indir[i] =
-				ethtool_rxfh_indir_default(i, port->num_qps);
+				ethtool_rxfh_indir_default(i, cfg.num_qps);
 	if (!netif_running(netdev)) {
+		port->num_qps = cfg.num_qps;
 		netif_set_real_num_tx_queues(netdev, port->num_qps);
 		netif_set_real_num_rx_queues(netdev, port->num_qps);
 		return 0;
 	}
-	return maia_port_reconfigure(port);
+	ret = maia_port_reconfigure(port, &cfg);
+	if (ret && port->num_qps != cfg.num_qps)
+		memcpy(port->rss_indir, old_indir, sizeof(old_indir));
+	return ret;
 }
 
 /* Tunables ----------------------------------------------------------------- */

@@ -110,18 +110,47 @@ static void maia_port_reset_work(struct work_struct *work)
 /**
  * maia_port_reconfigure() - restart the data path with new settings
  * @port: the port
+ * @cfg: queue pairs and ring sizes to run with, NULL for the current ones
  *
+ * The new queue pairs are allocated while the old ones still run; only
+ * then is the data path stopped and started again on them. If allocation
+ * fails, the port keeps running with its old settings.
  * Context: RTNL held.
- * Return: 0 or a negative errno; the interface is left down on error.
+ * Return: 0 or a negative errno: the settings are unchanged, and the data
+ * path still runs unless starting it again failed (then it is down).
  */
-int maia_port_reconfigure(struct maia_port *port)
+int maia_port_reconfigure(struct maia_port *port,
+			  const struct maia_port_cfg *cfg)
 {
+	struct maia_port_cfg cur = {
+		.num_qps = port->num_qps,
+		.tx_ring_size = port->tx_ring_size,
+		.rx_ring_size = port->rx_ring_size,
+	};
+	struct maia_qpair *qps[MAIA_PORT_QPAIRS];
 	int ret;
 
-	if (!netif_running(port->netdev))
+	if (!cfg)
+		cfg = &cur;
+	if (!netif_running(port->netdev) || !port->up) {
+		port->num_qps = cfg->num_qps;
+		port->tx_ring_size = cfg->tx_ring_size;
+		port->rx_ring_size = cfg->rx_ring_size;
 		return 0;
+	}
+	ret = maia_port_alloc_qps(port, cfg, qps);
+	if (ret) {
+		netdev_err(port->netdev,
+			   "cannot allocate %u queue pairs of %u/%u descriptors, settings kept: %d\n",
+			   cfg->num_qps, cfg->tx_ring_size, cfg->rx_ring_size,
+			   ret);
+		return ret;
+	}
 	maia_port_down(port);
-	ret = maia_port_up(port);
+	port->num_qps = cfg->num_qps;
+	port->tx_ring_size = cfg->tx_ring_size;
+	port->rx_ring_size = cfg->rx_ring_size;
+	ret = maia_port_start(port, qps);
 	if (ret)
 		netdev_err(port->netdev, "cannot restart the data path: %d\n",
 			   ret);

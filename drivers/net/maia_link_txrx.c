@@ -675,7 +675,8 @@ static void maia_qp_free(struct maia_qpair *qp)
 }
 
 static struct maia_qpair *maia_qp_alloc(struct maia_port *port,
-					unsigned int index)
+					unsigned int index,
+					const struct maia_port_cfg *cfg)
 {
 	struct maia_qpair *qp;
 	int ret;
@@ -689,9 +690,9 @@ static struct maia_qpair *maia_qp_alloc(struct maia_port *port,
 	qp->tx.doorbell = qp->regs + MAIA_TXR_TAIL;
 	qp->rx.doorbell = qp->regs + MAIA_RXR_TAIL;
 	netif_napi_add(port->netdev, &qp->napi, maia_napi_poll);
-	ret = maia_tx_ring_alloc(qp, port->tx_ring_size);
+	ret = maia_tx_ring_alloc(qp, cfg->tx_ring_size);
 	if (!ret)
-		ret = maia_rx_ring_alloc(qp, port->rx_ring_size);
+		ret = maia_rx_ring_alloc(qp, cfg->rx_ring_size);
 	if (ret) {
 		maia_qp_free(qp);
 		return ERR_PTR(ret);
@@ -818,29 +819,53 @@ static void maia_port_free_qps(struct maia_port *port)
 }
 
 /**
- * maia_port_up() - allocate the queue pairs and start the data path
+ * maia_port_alloc_qps() - allocate the queue pairs of a configuration
  * @port: the port
+ * @cfg: queue pairs and ring sizes
+ * @qps: filled with @cfg->num_qps queue pairs, not yet in use
  *
+ * Nothing of the running data path is touched: a reconfiguration
+ * allocates first and stops the old queue pairs only once this succeeded.
  * Context: RTNL held.
  * Return: 0 or a negative errno (nothing is left allocated then).
  */
-int maia_port_up(struct maia_port *port)
+int maia_port_alloc_qps(struct maia_port *port, const struct maia_port_cfg *cfg,
+			struct maia_qpair **qps)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->num_qps; i++) {
+		qps[i] = maia_qp_alloc(port, i, cfg);
+		if (IS_ERR(qps[i])) {
+			int ret = PTR_ERR(qps[i]);
+
+			while (i--)
+				maia_qp_free(qps[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * maia_port_start() - start the data path on allocated queue pairs
+ * @port: the port, down, with port->num_qps set to the number of @qps
+ * @qps: from maia_port_alloc_qps(); the port owns them from here on
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno (the queue pairs are freed then).
+ */
+int maia_port_start(struct maia_port *port, struct maia_qpair **qps)
 {
 	struct net_device *netdev = port->netdev;
 	unsigned int i, nirq = 0;
 	struct maia_qpair *qp;
 	int ret;
 
-	for (i = 0; i < port->num_qps; i++) {
-		qp = maia_qp_alloc(port, i);
-		if (IS_ERR(qp)) {
-			ret = PTR_ERR(qp);
-			goto err;
-		}
-		spin_lock_bh(&port->stats_lock);
-		port->qps[i] = qp;
-		spin_unlock_bh(&port->stats_lock);
-	}
+	spin_lock_bh(&port->stats_lock);
+	for (i = 0; i < port->num_qps; i++)
+		port->qps[i] = qps[i];
+	spin_unlock_bh(&port->stats_lock);
 	for (i = 0; i < port->num_qps; i++) {
 		qp = port->qps[i];
 		qp->irq = maia_core_irq(port->core,
@@ -897,9 +922,31 @@ err_irq:
 		netif_napi_set_irq(&qp->napi, -1);
 		free_irq(qp->irq, qp);
 	}
-err:
 	maia_port_free_qps(port);
 	return ret;
+}
+
+/**
+ * maia_port_up() - allocate the queue pairs and start the data path
+ * @port: the port
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno (nothing is left allocated then).
+ */
+int maia_port_up(struct maia_port *port)
+{
+	struct maia_port_cfg cfg = {
+		.num_qps = port->num_qps,
+		.tx_ring_size = port->tx_ring_size,
+		.rx_ring_size = port->rx_ring_size,
+	};
+	struct maia_qpair *qps[MAIA_PORT_QPAIRS];
+	int ret;
+
+	ret = maia_port_alloc_qps(port, &cfg, qps);
+	if (ret)
+		return ret;
+	return maia_port_start(port, qps);
 }
 
 /**

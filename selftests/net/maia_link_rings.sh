@@ -7,8 +7,9 @@
 # less than two worst-case packets. Traffic must keep flowing, no transmit
 # timeout may fire, the RX path must never take a consumed or unposted
 # descriptor for a completed one, and RX must recover from buffer
-# allocation failures (injected with fail_page_alloc on a kernel that has
-# it, aimed at the driver's RX refill).
+# allocation failures; a ring change that cannot allocate keeps the old
+# rings running (failures injected with fail_page_alloc on a kernel that
+# has it, aimed at the driver's RX refill or queue pair allocation).
 
 . "$(dirname "$(readlink -f "$0")")/maia_link_lib.sh"
 
@@ -123,36 +124,16 @@ fpa_off() {
 # while traffic runs at 64-entry rings with jumbo frames: the ring empties;
 # once allocations succeed again it refills and traffic flows.
 t_rx_alloc_failures_recover() {
-	local ok=0 range start end f0 f1 bad0
-	if [ ! -d "$FPA" ]; then
-		echo "no $FPA (kernel without CONFIG_FAIL_PAGE_ALLOC)"
-		return "$KSFT_SKIP"
-	fi
-	if [ ! -f "$FPA/require-start" ]; then
-		echo "no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER): cannot aim at maia_link"
-		return "$KSFT_SKIP"
-	fi
-	range=$(sym_range maia_rx_refill)
-	if [ -z "$range" ]; then
-		echo "maia_rx_refill not in /proc/kallsyms"
-		return "$KSFT_SKIP"
-	fi
-	read -r start end <<< "$range"
-	echo "failing page allocations under maia_rx_refill [$start, $end)"
+	local ok=0 rc f0 f1 bad0
+	fpa_aim maia_rx_refill
+	rc=$?
+	[ $rc = 0 ] || return $rc
 	bad0=$(bad_descs)
 	set_rings 64 64 || return 1
 	set_mtu 9000 || ok=1
 	check "carrier" wait_both 1 10 || ok=1
 	f0=$(ns ethtool -S "$B" | awk '$1 == "rx_alloc_fail:" { print $2 }')
-	fpa_set verbose 0
-	fpa_set task-filter N
 	fpa_set ignore-gfp-wait Y
-	fpa_set interval 1
-	fpa_set space 0
-	fpa_set times -1
-	fpa_set require-start "$((start))"
-	fpa_set require-end "$((end))"
-	fpa_set stacktrace-depth 32
 	iperf_bg -t 8
 	sleep 1
 	fpa_set probability 100
@@ -172,9 +153,67 @@ t_rx_alloc_failures_recover() {
 	return $ok
 }
 
+# fpa_aim SYMBOL: fail_page_alloc set up for allocations under SYMBOL of
+# maia_link (not yet failing: set probability); returns KSFT_SKIP when the
+# kernel cannot do that.
+fpa_aim() {
+	local range start end
+	if [ ! -d "$FPA" ]; then
+		echo "no $FPA (kernel without CONFIG_FAIL_PAGE_ALLOC)"
+		return "$KSFT_SKIP"
+	fi
+	if [ ! -f "$FPA/require-start" ]; then
+		echo "no stack trace filter (CONFIG_FAULT_INJECTION_STACKTRACE_FILTER): cannot aim at maia_link"
+		return "$KSFT_SKIP"
+	fi
+	range=$(sym_range "$1")
+	if [ -z "$range" ]; then
+		echo "$1 not in /proc/kallsyms"
+		return "$KSFT_SKIP"
+	fi
+	read -r start end <<< "$range"
+	echo "failing page allocations under $1 [$start, $end)"
+	fpa_set verbose 0
+	fpa_set task-filter N
+	fpa_set interval 1
+	fpa_set space 0
+	fpa_set times -1
+	fpa_set require-start "$((start))"
+	fpa_set require-end "$((end))"
+	fpa_set stacktrace-depth 32
+}
+
+# A ring or channel change whose allocations fail is refused and leaves
+# the port running with its old rings (they are allocated before the old
+# ones are stopped).
+t_ring_change_alloc_failure() {
+	local ok=0 rc
+	fpa_aim maia_port_alloc_qps
+	rc=$?
+	[ $rc = 0 ] || return $rc
+	fpa_set ignore-gfp-wait N
+	set_rings 1024 1024 || return 1
+	check "carrier" wait_both 1 10 || ok=1
+	fpa_set probability 100
+	refused "ethtool -G rx 4096 tx 4096 without memory" ethtool -G "$A" rx 4096 tx 4096 || ok=1
+	refused "ethtool -L combined 1 without memory" ethtool -L "$A" combined 1 || ok=1
+	fpa_off
+	fpa_set ignore-gfp-wait Y
+	ethtool -g "$A" | sed -n '/Current/,$p' | grep -E "^(RX|TX):"
+	check "RX ring kept" sh -c "ethtool -g $A | sed -n '/Current/,\$p' | grep -Eq '^RX:\s+1024$'" || ok=1
+	check "channels kept" sh -c "ethtool -l $A | sed -n '/Current/,\$p' | grep -Eq '^Combined:\s+4$'" || ok=1
+	check "still up" [ "$(carrier "$A")" = 1 ] || ok=1
+	check "ping" ping -c 3 -i 0.2 -W 2 "$B_IP" || ok=1
+	check "ethtool -G works again" ethtool -G "$A" rx 512 tx 512 || ok=1
+	check "ping at 512" ping -c 2 -i 0.2 -W 2 "$B_IP" || ok=1
+	restore || ok=1
+	return $ok
+}
+
 maia_setup
-ktap_set_plan 3
+ktap_set_plan 4
 run_test smallest_rings_jumbo_rsc t_smallest_rings_jumbo_rsc
 run_test tx_ring_64_keeps_flowing t_tx_ring_64_keeps_flowing
 run_test rx_alloc_failures_recover t_rx_alloc_failures_recover
+run_test ring_change_alloc_failure_keeps_old t_ring_change_alloc_failure
 ktap_finished
