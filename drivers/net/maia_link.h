@@ -274,6 +274,12 @@ struct maia_link;
  *	DBG_LANE_SEL + DBG_LANE_BER
  * @selftest_rx: frames of a running loopback self-test seen by RX
  * @selftest_active: a loopback self-test is running
+ * @loopback: MAC loopback in effect (NETIF_F_LOOPBACK or the self-test):
+ *	the carrier is on whatever the link; written under RTNL, read by
+ *	the link work with READ_ONCE()
+ * @forced_lanes: lanes forced with autoneg off (ethtool -s), 0 with
+ *	autoneg on; written under RTNL, read with READ_ONCE()
+ * @adv_lanes: with autoneg on, the most lanes advertised (0: all), RTNL
  * @up: the data path is running (RTNL)
  * @dl_port: devlink port
  * @health_link: devlink health reporter for the link
@@ -329,6 +335,9 @@ struct maia_port {
 	struct mutex mod_lock; /* MOD_PAGE, DBG_LANE_SEL users */
 	atomic_t selftest_rx;
 	bool selftest_active;
+	bool loopback;
+	u32 forced_lanes;
+	u32 adv_lanes;
 	bool up;
 
 	struct devlink_port dl_port;
@@ -399,6 +408,8 @@ void maia_port_get_totals(struct maia_port *port, struct maia_tx_stats *tx,
 int maia_port_reconfigure(struct maia_port *port,
 			  const struct maia_port_cfg *cfg);
 void maia_port_link_update(struct maia_port *port);
+bool maia_port_link_ok(struct maia_port *port, u32 status);
+u32 maia_port_lane_limit(struct maia_port *port);
 
 /* maia_link_ethtool.c */
 extern const struct ethtool_ops maia_ethtool_ops;

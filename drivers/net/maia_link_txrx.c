@@ -904,6 +904,7 @@ int maia_port_start(struct maia_port *port, struct maia_qpair **qps)
 		netif_queue_set_napi(netdev, i, NETDEV_QUEUE_TYPE_TX, &qp->napi);
 	}
 	maia_port_wr(port, MAIA_P_INT_MASK, MAIA_P_INT_LINK);
+	maia_port_wr(port, MAIA_P_LANE_LIMIT, maia_port_lane_limit(port));
 	maia_port_wr(port, MAIA_P_CTRL, MAIA_P_CTRL_ENABLE |
 		     (netdev->features & NETIF_F_LOOPBACK ?
 		      MAIA_P_CTRL_LOOPBACK : 0) |
