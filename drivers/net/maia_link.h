@@ -26,8 +26,10 @@
 #define MAIA_RX_BUF_LEN		(ALIGN_DOWN(MAIA_RX_TRUESIZE - MAIA_RX_HEADROOM - \
 				 SKB_DATA_ALIGN(sizeof(struct skb_shared_info)), 64))
 #define MAIA_TXD_MAX_LEN	32768	/* split longer buffers */
+/* free descriptors the xmit path needs for one packet (queue stop level) */
 #define MAIA_TX_DESC_NEEDED	(2 * (MAX_SKB_FRAGS + 1) + 2)
-#define MAIA_TX_WAKE_THRESH	(2 * MAIA_TX_DESC_NEEDED)
+static_assert(MAIA_TX_DESC_NEEDED + 1 < MAIA_PORT_RING_MIN,
+	      "the smallest TX ring holds a worst-case packet");
 #define MAIA_MTU_MAX		9000
 #define MAIA_RX_USECS_DEFAULT	50
 #define MAIA_RX_FRAMES_DEFAULT	32
@@ -122,6 +124,8 @@ struct maia_qpair;
  * @doorbell: the ring's TAIL register
  * @bufs: one entry per descriptor
  * @size: descriptors, a power of two
+ * @wake_thresh: free descriptors at which completions wake the stopped
+ *	queue (above MAIA_TX_DESC_NEEDED, below @size)
  * @ntu: next to use, written by the xmit path (TX queue lock held)
  * @ntc: next to clean, written by NAPI
  * @syncp: protects @stats; one writer, the xmit path
@@ -144,6 +148,7 @@ struct maia_tx_ring {
 	u32 __iomem *doorbell;
 	struct maia_tx_buf *bufs;
 	u32 size;
+	u32 wake_thresh;
 	u32 ntu;
 	u32 ntc;
 	struct u64_stats_sync syncp;
@@ -188,6 +193,18 @@ struct maia_rx_ring {
 };
 
 struct maia_port;
+
+/**
+ * struct maia_port_cfg - what a (re)start of the data path allocates
+ * @num_qps: queue pairs
+ * @tx_ring_size: TX descriptors per queue pair
+ * @rx_ring_size: RX descriptors per queue pair
+ */
+struct maia_port_cfg {
+	unsigned int num_qps;
+	u32 tx_ring_size;
+	u32 rx_ring_size;
+};
 
 /**
  * struct maia_qpair - a TX/RX ring pair with its MSI-X vector and NAPI
@@ -257,6 +274,12 @@ struct maia_link;
  *	DBG_LANE_SEL + DBG_LANE_BER
  * @selftest_rx: frames of a running loopback self-test seen by RX
  * @selftest_active: a loopback self-test is running
+ * @loopback: MAC loopback in effect (NETIF_F_LOOPBACK or the self-test):
+ *	the carrier is on whatever the link; written under RTNL, read by
+ *	the link work with READ_ONCE()
+ * @forced_lanes: lanes forced with autoneg off (ethtool -s), 0 with
+ *	autoneg on; written under RTNL, read with READ_ONCE()
+ * @adv_lanes: with autoneg on, the most lanes advertised (0: all), RTNL
  * @up: the data path is running (RTNL)
  * @dl_port: devlink port
  * @health_link: devlink health reporter for the link
@@ -312,6 +335,9 @@ struct maia_port {
 	struct mutex mod_lock; /* MOD_PAGE, DBG_LANE_SEL users */
 	atomic_t selftest_rx;
 	bool selftest_active;
+	bool loopback;
+	u32 forced_lanes;
+	u32 adv_lanes;
 	bool up;
 
 	struct devlink_port dl_port;
@@ -364,6 +390,9 @@ static inline void maia_qp_wr(struct maia_qpair *qp, u32 reg, u32 val)
 u64 maia_port_rd64(struct maia_port *port, u32 reg);
 
 /* maia_link_txrx.c */
+int maia_port_alloc_qps(struct maia_port *port, const struct maia_port_cfg *cfg,
+			struct maia_qpair **qps);
+int maia_port_start(struct maia_port *port, struct maia_qpair **qps);
 int maia_port_up(struct maia_port *port);
 void maia_port_down(struct maia_port *port);
 netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev);
@@ -376,8 +405,11 @@ void maia_qp_read_stats(struct maia_qpair *qp, struct maia_tx_stats *tx,
 /* maia_link_main.c */
 void maia_port_get_totals(struct maia_port *port, struct maia_tx_stats *tx,
 			  struct maia_rx_stats *rx);
-int maia_port_reconfigure(struct maia_port *port);
+int maia_port_reconfigure(struct maia_port *port,
+			  const struct maia_port_cfg *cfg);
 void maia_port_link_update(struct maia_port *port);
+bool maia_port_link_ok(struct maia_port *port, u32 status);
+u32 maia_port_lane_limit(struct maia_port *port);
 
 /* maia_link_ethtool.c */
 extern const struct ethtool_ops maia_ethtool_ops;

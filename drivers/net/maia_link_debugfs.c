@@ -198,6 +198,7 @@ static int maia_dbg_fiber_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(maia_dbg_fiber_fops, maia_dbg_fiber_get,
 			 maia_dbg_fiber_set, "%llu\n");
 
+/* milli-degrees C, signed: the _SIGNED attribute parses "-5000" */
 static int maia_dbg_temp_get(void *data, u64 *val)
 {
 	*val = (s64)(s32)maia_port_rd(data, MAIA_P_DBG_TEMP_MC);
@@ -213,8 +214,8 @@ static int maia_dbg_temp_set(void *data, u64 val)
 	maia_port_wr(data, MAIA_P_DBG_TEMP_MC, (u32)(s32)mc);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(maia_dbg_temp_fops, maia_dbg_temp_get,
-			 maia_dbg_temp_set, "%lld\n");
+DEFINE_DEBUGFS_ATTRIBUTE_SIGNED(maia_dbg_temp_fops, maia_dbg_temp_get,
+				maia_dbg_temp_set, "%lld\n");
 
 static int maia_dbg_ber_show(struct seq_file *m, void *unused)
 {

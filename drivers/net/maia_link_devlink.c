@@ -239,7 +239,7 @@ static void maia_port_restart_work(struct work_struct *work)
 
 	rtnl_lock();
 	if (port->up)
-		maia_port_reconfigure(port);
+		maia_port_reconfigure(port, NULL);
 	rtnl_unlock();
 }
 

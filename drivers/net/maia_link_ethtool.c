@@ -33,39 +33,146 @@ static void maia_get_drvinfo(struct net_device *netdev,
 
 /* Link settings --------------------------------------------------------------- */
 
+/*
+ * Standard link modes for multimode fibre: a port of N lanes of R Mb/s
+ * shows, for every lane count n = 1, 2, 4, ... up to N (and N itself), the
+ * mode of speed n x R with n lanes, or the nearest lane count at that
+ * speed when the standard has none (8 x 25G shows as 200000baseSR4). A
+ * speed with no standard mode (n x R not in this table) is not shown, but
+ * the link can still run at it (lanes lost to faults, ethtool -s).
+ */
+static const struct {
+	u32 speed;
+	u8 lanes;
+	u8 bit;
+} maia_link_modes[] = {
+	{ SPEED_10000, 1, ETHTOOL_LINK_MODE_10000baseSR_Full_BIT },
+	{ SPEED_25000, 1, ETHTOOL_LINK_MODE_25000baseSR_Full_BIT },
+	{ SPEED_40000, 4, ETHTOOL_LINK_MODE_40000baseSR4_Full_BIT },
+	{ SPEED_50000, 2, ETHTOOL_LINK_MODE_50000baseSR2_Full_BIT },
+	{ SPEED_50000, 1, ETHTOOL_LINK_MODE_50000baseSR_Full_BIT },
+	{ SPEED_100000, 4, ETHTOOL_LINK_MODE_100000baseSR4_Full_BIT },
+	{ SPEED_100000, 2, ETHTOOL_LINK_MODE_100000baseSR2_Full_BIT },
+	{ SPEED_100000, 1, ETHTOOL_LINK_MODE_100000baseSR_Full_BIT },
+	{ SPEED_200000, 4, ETHTOOL_LINK_MODE_200000baseSR4_Full_BIT },
+	{ SPEED_200000, 2, ETHTOOL_LINK_MODE_200000baseSR2_Full_BIT },
+	{ SPEED_400000, 8, ETHTOOL_LINK_MODE_400000baseSR8_Full_BIT },
+	{ SPEED_400000, 4, ETHTOOL_LINK_MODE_400000baseSR4_Full_BIT },
+	{ SPEED_800000, 8, ETHTOOL_LINK_MODE_800000baseSR8_Full_BIT },
+};
+
+/* The link mode of @lanes lanes of @rate Mb/s, or -1. */
+static int maia_link_mode(u32 rate, u32 lanes)
+{
+	unsigned int i, d, best_d = UINT_MAX;
+	int best = -1;
+
+	for (i = 0; i < ARRAY_SIZE(maia_link_modes); i++) {
+		if (maia_link_modes[i].speed != rate * lanes)
+			continue;
+		d = abs((int)maia_link_modes[i].lanes - (int)lanes);
+		if (d < best_d) {
+			best_d = d;
+			best = maia_link_modes[i].bit;
+		}
+	}
+	return best;
+}
+
+/* The lane counts shown as link modes: 1, 2, 4, ... below @n, and @n. */
+static u32 maia_next_lanes(u32 lanes, u32 n)
+{
+	return lanes < n && lanes * 2 > n ? n : lanes * 2;
+}
+
+/* Set the modes of up to @max lanes (0: none) in @modes. */
+static void maia_add_link_modes(struct maia_port *port, unsigned long *modes,
+				u32 max)
+{
+	u32 n;
+	int bit;
+
+	for (n = 1; n <= min(max, port->num_lanes);
+	     n = maia_next_lanes(n, port->num_lanes)) {
+		bit = maia_link_mode(port->lane_rate, n);
+		if (bit >= 0)
+			__set_bit(bit, modes);
+	}
+}
+
 static int maia_get_link_ksettings(struct net_device *netdev,
 				   struct ethtool_link_ksettings *ks)
 {
 	struct maia_port *port = netdev_priv(netdev);
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
-	u32 limit = maia_port_rd(port, MAIA_P_LANE_LIMIT);
+	u32 peer = maia_port_rd(port, MAIA_P_LANES_PEER);
+	u32 adv = port->adv_lanes ?: port->num_lanes;
+	u32 lanes;
 
 	ethtool_link_ksettings_zero_link_mode(ks, supported);
 	ethtool_link_ksettings_zero_link_mode(ks, advertising);
+	ethtool_link_ksettings_zero_link_mode(ks, lp_advertising);
 	ethtool_link_ksettings_add_link_mode(ks, supported, FIBRE);
 	ethtool_link_ksettings_add_link_mode(ks, supported, Autoneg);
+	maia_add_link_modes(port, ks->link_modes.supported, port->num_lanes);
+	/* kept while forced: what autoneg on advertises again */
 	ethtool_link_ksettings_add_link_mode(ks, advertising, FIBRE);
-	if (!limit)
-		ethtool_link_ksettings_add_link_mode(ks, advertising, Autoneg);
+	maia_add_link_modes(port, ks->link_modes.advertising, adv);
 	ks->base.port = PORT_FIBRE;
-	ks->base.autoneg = limit ? AUTONEG_DISABLE : AUTONEG_ENABLE;
+	if (port->forced_lanes) {
+		ks->base.autoneg = AUTONEG_DISABLE;
+	} else {
+		ks->base.autoneg = AUTONEG_ENABLE;
+		ethtool_link_ksettings_add_link_mode(ks, advertising, Autoneg);
+		/* the lanes the partner's training frames offer */
+		if (peer) {
+			ethtool_link_ksettings_add_link_mode(ks, lp_advertising,
+							     Autoneg);
+			maia_add_link_modes(port, ks->link_modes.lp_advertising,
+					    hweight32(peer));
+		}
+	}
+	ks->base.speed = SPEED_UNKNOWN;
+	ks->base.duplex = DUPLEX_UNKNOWN;
+	ks->lanes = 0;
+	if (!maia_port_link_ok(port, status))
+		return 0;
 	if (status & MAIA_P_STATUS_UP) {
 		ks->base.speed = maia_port_rd(port, MAIA_P_SPEED);
-		ks->base.duplex = DUPLEX_FULL;
 		ks->lanes = FIELD_GET(MAIA_P_STATUS_LANES, status);
 	} else {
-		ks->base.speed = SPEED_UNKNOWN;
-		ks->base.duplex = DUPLEX_UNKNOWN;
-		ks->lanes = 0;
+		/* MAC loopback without a link: the local lanes */
+		lanes = hweight32(maia_port_rd(port, MAIA_P_LANES_LOCAL));
+		lanes = min(lanes, maia_port_lane_limit(port) ?: lanes);
+		ks->base.speed = lanes * port->lane_rate;
+		ks->lanes = lanes;
 	}
+	ks->base.duplex = DUPLEX_FULL;
 	return 0;
 }
 
+/* With autoneg on: the most lanes of the modes in @adv, 0 if none. */
+static u32 maia_adv_lanes(struct maia_port *port, const unsigned long *adv)
+{
+	u32 n, max = 0;
+	int bit;
+
+	for (n = 1; n <= port->num_lanes;
+	     n = maia_next_lanes(n, port->num_lanes)) {
+		bit = maia_link_mode(port->lane_rate, n);
+		if (bit >= 0 && test_bit(bit, adv))
+			max = n;
+	}
+	return max;
+}
+
 /*
- * autoneg on: use every lane both ends can. autoneg off: use at most N
- * lanes, N given as "lanes N" or as "speed N * lane rate". The core fills
- * whatever was not given from get_link_ksettings, so a value equal to the
- * current one counts as not given.
+ * autoneg on: offer the lanes of the most advertised mode (all of them by
+ * default); the link runs on the lanes both ends offer, the highest
+ * common speed. autoneg off: exactly N lanes, N given as "lanes N" or as
+ * "speed N * lane rate"; a partner that cannot run them leaves the link
+ * down. The core fills whatever was not given from get_link_ksettings, so
+ * a value equal to the current one counts as not given.
  */
 static int maia_set_link_ksettings(struct net_device *netdev,
 				   const struct ethtool_link_ksettings *ks)
@@ -77,7 +184,15 @@ static int maia_set_link_ksettings(struct net_device *netdev,
 	if (ks->base.duplex != DUPLEX_FULL && ks->base.duplex != DUPLEX_UNKNOWN)
 		return -EINVAL;
 	if (ks->base.autoneg == AUTONEG_ENABLE) {
-		maia_port_wr(port, MAIA_P_LANE_LIMIT, 0);
+		lanes = maia_adv_lanes(port, ks->link_modes.advertising);
+		if (!lanes) {
+			netdev_err(netdev, "no link mode of this port advertised\n");
+			return -EINVAL;
+		}
+		port->adv_lanes = lanes < port->num_lanes ? lanes : 0;
+		WRITE_ONCE(port->forced_lanes, 0);
+		maia_port_wr(port, MAIA_P_LANE_LIMIT, port->adv_lanes);
+		maia_port_link_update(port);
 		return 0;
 	}
 	if (status & MAIA_P_STATUS_UP) {
@@ -104,7 +219,9 @@ static int maia_set_link_ksettings(struct net_device *netdev,
 		return -EINVAL;
 	if (speed != SPEED_UNKNOWN && speed && speed != lanes * port->lane_rate)
 		return -EINVAL;
+	WRITE_ONCE(port->forced_lanes, lanes);
 	maia_port_wr(port, MAIA_P_LANE_LIMIT, lanes);
+	maia_port_link_update(port);
 	return 0;
 }
 
@@ -115,8 +232,15 @@ static int maia_get_link_ext_state(struct net_device *netdev,
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
 	u32 reason = FIELD_GET(MAIA_P_STATUS_REASON, status);
 
-	if (status & MAIA_P_STATUS_UP)
+	if (maia_port_link_ok(port, status))
 		return -ENODATA;
+	if (status & MAIA_P_STATUS_UP) {
+		/* trained on fewer lanes than forced: the speed is not common */
+		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_AUTONEG;
+		info->autoneg =
+			ETHTOOL_LINK_EXT_SUBSTATE_AN_NO_PARTNER_DETECTED_FORCE_MODE;
+		return 0;
+	}
 	switch (reason) {
 	case MAIA_LINK_DOWN_NO_PEER:
 		info->link_ext_state = ETHTOOL_LINK_EXT_STATE_NO_CABLE;
@@ -477,6 +601,8 @@ static int maia_set_ringparam(struct net_device *netdev,
 			      struct netlink_ext_ack *extack)
 {
 	struct maia_port *port = netdev_priv(netdev);
+	struct maia_port_cfg cfg;
+	int ret;
 
 	if (!maia_ring_size_ok(ring->rx_pending) ||
 	    !maia_ring_size_ok(ring->tx_pending)) {
@@ -492,9 +618,15 @@ static int maia_set_ringparam(struct net_device *netdev,
 	if (ring->rx_pending == port->rx_ring_size &&
 	    ring->tx_pending == port->tx_ring_size)
 		return 0;
-	port->rx_ring_size = ring->rx_pending;
-	port->tx_ring_size = ring->tx_pending;
-	return maia_port_reconfigure(port);
+	cfg.num_qps = port->num_qps;
+	cfg.rx_ring_size = ring->rx_pending;
+	cfg.tx_ring_size = ring->tx_pending;
+	ret = maia_port_reconfigure(port, &cfg);
+	if (ret && port->up)
+		NL_SET_ERR_MSG_MOD(extack, "cannot allocate the rings; sizes unchanged");
+	else if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "cannot restart the data path");
+	return ret;
 }
 
 static void maia_get_channels(struct net_device *netdev,
@@ -510,24 +642,35 @@ static int maia_set_channels(struct net_device *netdev,
 			     struct ethtool_channels *ch)
 {
 	struct maia_port *port = netdev_priv(netdev);
+	u8 old_indir[MAIA_RSS_INDIR_SIZE];
+	struct maia_port_cfg cfg;
 	unsigned int i;
+	int ret;
 
 	if (!ch->combined_count || ch->combined_count > MAIA_PORT_QPAIRS ||
 	    ch->rx_count || ch->tx_count || ch->other_count)
 		return -EINVAL;
 	if (ch->combined_count == port->num_qps)
 		return 0;
-	port->num_qps = ch->combined_count;
+	cfg.num_qps = ch->combined_count;
+	cfg.rx_ring_size = port->rx_ring_size;
+	cfg.tx_ring_size = port->tx_ring_size;
+	/* the start programs the table; the old one stays if that fails */
+	memcpy(old_indir, port->rss_indir, sizeof(old_indir));
 	if (!netif_is_rxfh_configured(netdev))
 		for (i = 0; i < MAIA_RSS_INDIR_SIZE; i++)
 			port->rss_indir[i] =
-				ethtool_rxfh_indir_default(i, port->num_qps);
+				ethtool_rxfh_indir_default(i, cfg.num_qps);
 	if (!netif_running(netdev)) {
+		port->num_qps = cfg.num_qps;
 		netif_set_real_num_tx_queues(netdev, port->num_qps);
 		netif_set_real_num_rx_queues(netdev, port->num_qps);
 		return 0;
 	}
-	return maia_port_reconfigure(port);
+	ret = maia_port_reconfigure(port, &cfg);
+	if (ret && port->num_qps != cfg.num_qps)
+		memcpy(port->rss_indir, old_indir, sizeof(old_indir));
+	return ret;
 }
 
 /* Tunables ----------------------------------------------------------------- */
@@ -772,6 +915,7 @@ static int maia_test_loopback(struct maia_port *port)
 	unsigned int i, tries;
 	struct sk_buff *skb;
 	struct ethhdr *eth;
+	bool looped;
 	u32 ctrl;
 	int ret = 0;
 
@@ -781,6 +925,10 @@ static int maia_test_loopback(struct maia_port *port)
 	WRITE_ONCE(port->selftest_active, true);
 	ctrl = maia_port_rd(port, MAIA_P_CTRL);
 	maia_port_wr(port, MAIA_P_CTRL, ctrl | MAIA_P_CTRL_LOOPBACK);
+	/* MAC loopback needs no partner: the carrier is on for the test */
+	looped = port->loopback;
+	WRITE_ONCE(port->loopback, true);
+	maia_port_link_update(port);
 	for (i = 0; i < MAIA_SELFTEST_FRAMES; i++) {
 		skb = netdev_alloc_skb(netdev, 128);
 		if (!skb) {
@@ -809,6 +957,8 @@ static int maia_test_loopback(struct maia_port *port)
 		ret = 1;
 	maia_port_wr(port, MAIA_P_CTRL, ctrl);
 	WRITE_ONCE(port->selftest_active, false);
+	WRITE_ONCE(port->loopback, looped);
+	maia_port_link_update(port);
 	return ret;
 }
 

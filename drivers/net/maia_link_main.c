@@ -59,6 +59,41 @@ const char *maia_link_reason_str(u32 reason)
 }
 
 /**
+ * maia_port_link_ok() - is the link up as the stack should see it
+ * @port: the port
+ * @status: P_STATUS
+ *
+ * In MAC loopback the port hears itself: the carrier is on without a
+ * partner. With a forced lane count (autoneg off) a link the device
+ * trained on fewer lanes, because the partner cannot run that speed, is
+ * down.
+ *
+ * Return: true if the carrier should be on.
+ */
+bool maia_port_link_ok(struct maia_port *port, u32 status)
+{
+	u32 forced = READ_ONCE(port->forced_lanes);
+
+	if (READ_ONCE(port->loopback))
+		return true;
+	if (!(status & MAIA_P_STATUS_UP))
+		return false;
+	return !forced || FIELD_GET(MAIA_P_STATUS_LANES, status) >= forced;
+}
+
+/**
+ * maia_port_lane_limit() - the P_LANE_LIMIT value for the link settings
+ * @port: the port
+ *
+ * Context: RTNL held.
+ * Return: the forced lane count, else the advertised limit (0: all).
+ */
+u32 maia_port_lane_limit(struct maia_port *port)
+{
+	return port->forced_lanes ?: port->adv_lanes;
+}
+
+/**
  * maia_port_link_update() - bring the carrier in line with the device
  * @port: the port
  *
@@ -71,19 +106,28 @@ void maia_port_link_update(struct maia_port *port)
 	u32 speed = maia_port_rd(port, MAIA_P_SPEED);
 	u32 lanes = FIELD_GET(MAIA_P_STATUS_LANES, status);
 	u32 reason = FIELD_GET(MAIA_P_STATUS_REASON, status);
-	bool up = status & MAIA_P_STATUS_UP;
+	bool up = maia_port_link_ok(port, status);
 
 	if (!READ_ONCE(port->up))
 		return;
 	if (up && !netif_carrier_ok(netdev)) {
-		netdev_info(netdev, "link up, %u Mb/s on %u lanes\n", speed,
-			    lanes);
+		if (status & MAIA_P_STATUS_UP)
+			netdev_info(netdev, "link up, %u Mb/s on %u lanes\n",
+				    speed, lanes);
+		else
+			netdev_info(netdev, "MAC loopback: carrier on\n");
 		netif_carrier_on(netdev);
 	} else if (!up && netif_carrier_ok(netdev)) {
-		netdev_info(netdev, "link down: %s\n",
-			    maia_link_reason_str(reason));
 		netif_carrier_off(netdev);
-		maia_port_report_link_down(port, status);
+		if (status & MAIA_P_STATUS_UP) {
+			/* a configuration mismatch, not a fault */
+			netdev_info(netdev, "link down: partner cannot run %u lanes (it trained on %u)\n",
+				    READ_ONCE(port->forced_lanes), lanes);
+		} else {
+			netdev_info(netdev, "link down: %s\n",
+				    maia_link_reason_str(reason));
+			maia_port_report_link_down(port, status);
+		}
 	} else if (up) {
 		netdev_dbg(netdev, "link now %u Mb/s on %u lanes\n", speed,
 			   lanes);
@@ -110,18 +154,47 @@ static void maia_port_reset_work(struct work_struct *work)
 /**
  * maia_port_reconfigure() - restart the data path with new settings
  * @port: the port
+ * @cfg: queue pairs and ring sizes to run with, NULL for the current ones
  *
+ * The new queue pairs are allocated while the old ones still run; only
+ * then is the data path stopped and started again on them. If allocation
+ * fails, the port keeps running with its old settings.
  * Context: RTNL held.
- * Return: 0 or a negative errno; the interface is left down on error.
+ * Return: 0 or a negative errno: the settings are unchanged, and the data
+ * path still runs unless starting it again failed (then it is down).
  */
-int maia_port_reconfigure(struct maia_port *port)
+int maia_port_reconfigure(struct maia_port *port,
+			  const struct maia_port_cfg *cfg)
 {
+	struct maia_port_cfg cur = {
+		.num_qps = port->num_qps,
+		.tx_ring_size = port->tx_ring_size,
+		.rx_ring_size = port->rx_ring_size,
+	};
+	struct maia_qpair *qps[MAIA_PORT_QPAIRS];
 	int ret;
 
-	if (!netif_running(port->netdev))
+	if (!cfg)
+		cfg = &cur;
+	if (!netif_running(port->netdev) || !port->up) {
+		port->num_qps = cfg->num_qps;
+		port->tx_ring_size = cfg->tx_ring_size;
+		port->rx_ring_size = cfg->rx_ring_size;
 		return 0;
+	}
+	ret = maia_port_alloc_qps(port, cfg, qps);
+	if (ret) {
+		netdev_err(port->netdev,
+			   "cannot allocate %u queue pairs of %u/%u descriptors, settings kept: %d\n",
+			   cfg->num_qps, cfg->tx_ring_size, cfg->rx_ring_size,
+			   ret);
+		return ret;
+	}
 	maia_port_down(port);
-	ret = maia_port_up(port);
+	port->num_qps = cfg->num_qps;
+	port->tx_ring_size = cfg->tx_ring_size;
+	port->rx_ring_size = cfg->rx_ring_size;
+	ret = maia_port_start(port, qps);
 	if (ret)
 		netdev_err(port->netdev, "cannot restart the data path: %d\n",
 			   ret);
@@ -157,6 +230,7 @@ static int maia_port_set_features(struct net_device *netdev,
 	struct maia_port *port = netdev_priv(netdev);
 	u32 ctrl;
 
+	WRITE_ONCE(port->loopback, features & NETIF_F_LOOPBACK);
 	if (!((netdev->features ^ features) &
 	      (NETIF_F_LOOPBACK | NETIF_F_GRO_HW)) || !port->up)
 		return 0;
@@ -167,6 +241,8 @@ static int maia_port_set_features(struct net_device *netdev,
 	if (features & NETIF_F_GRO_HW)
 		ctrl |= MAIA_P_CTRL_RSC;
 	maia_port_wr(port, MAIA_P_CTRL, ctrl);
+	/* loopback brings the carrier without a partner, and takes it back */
+	maia_port_link_update(port);
 	return 0;
 }
 
@@ -246,6 +322,7 @@ static const struct net_device_ops maia_port_netdev_ops = {
 	.ndo_stop = maia_port_stop,
 	.ndo_start_xmit = maia_start_xmit,
 	.ndo_validate_addr = eth_validate_addr,
+	/* the device takes every frame (no address filter): live changes */
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_change_mtu = maia_port_change_mtu,
 	.ndo_set_features = maia_port_set_features,
@@ -339,17 +416,25 @@ static const struct netdev_stat_ops maia_stat_ops = {
 
 /* ports ---------------------------------------------------------------------- */
 
+/*
+ * The port's address, stable across reboots: 44 bits folded from the
+ * 64-bit serial (the top 20 bits XORed into the low ones), then the port
+ * number, in a locally administered unicast address:
+ *
+ *   bits 47..42  fold bits 43..38
+ *   bits 41..40  0b10 (locally administered, unicast)
+ *   bits 39..2   fold bits 37..0
+ *   bits  1..0   port
+ */
+static_assert(MAIA_MAX_PORTS <= 4, "the port number takes two bits");
+
 static void maia_port_set_mac(struct maia_port *port, u64 serial)
 {
+	u64 fold = (serial ^ (serial >> 44)) & GENMASK_ULL(43, 0);
 	u8 addr[ETH_ALEN];
 
-	/* Locally administered, stable across reboots: serial and port. */
-	addr[0] = 0x02;
-	addr[1] = 0x4d;
-	addr[2] = serial >> 16;
-	addr[3] = serial >> 8;
-	addr[4] = serial;
-	addr[5] = port->index;
+	u64_to_ether_addr((fold >> 38) << 42 | 2ULL << 40 |
+			  (fold & GENMASK_ULL(37, 0)) << 2 | port->index, addr);
 	eth_hw_addr_set(port->netdev, addr);
 }
 
@@ -408,6 +493,7 @@ static int maia_port_create(struct maia_link *link, unsigned int index)
 	netdev->stat_ops = &maia_stat_ops;
 	netdev->dev_port = index;
 	netdev->watchdog_timeo = 5 * HZ;
+	netdev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	netdev->min_mtu = ETH_MIN_MTU;
 	netdev->max_mtu = MAIA_MTU_MAX;
 	netdev->hw_features = NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_RXCSUM |

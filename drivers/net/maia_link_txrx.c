@@ -170,7 +170,7 @@ netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 
 	WRITE_ONCE(ring->ntu, ntu);
 	if (!netif_txq_maybe_stop(ring->txq, maia_tx_free(ring),
-				  MAIA_TX_DESC_NEEDED, MAIA_TX_WAKE_THRESH)) {
+				  MAIA_TX_DESC_NEEDED, ring->wake_thresh)) {
 		u64_stats_update_begin(&ring->syncp);
 		ring->stats.stops++;
 		u64_stats_update_end(&ring->syncp);
@@ -202,6 +202,11 @@ static void maia_tx_clean(struct maia_tx_ring *ring, int budget)
 
 	if (head >= ring->size)
 		return;
+	/*
+	 * The device wrote the head after fetching what the xmit path had
+	 * written before its doorbell: read bufs[] only after the head.
+	 */
+	dma_rmb();
 	while (ntc != head) {
 		buf = &ring->bufs[ntc];
 		maia_tx_unmap(ring, buf);
@@ -217,7 +222,7 @@ static void maia_tx_clean(struct maia_tx_ring *ring, int budget)
 		return;
 	WRITE_ONCE(ring->ntc, ntc);
 	if (!netif_txq_completed_wake(ring->txq, pkts, bytes,
-				      maia_tx_free(ring), MAIA_TX_WAKE_THRESH)) {
+				      maia_tx_free(ring), ring->wake_thresh)) {
 		u64_stats_update_begin(&ring->clean_syncp);
 		ring->wakes++;
 		u64_stats_update_end(&ring->clean_syncp);
@@ -354,8 +359,73 @@ static void maia_rx_deliver(struct maia_rx_ring *ring, struct sk_buff *skb,
 	napi_gro_receive(&qp->napi, skb);
 }
 
+/* Drop the frame being assembled, if any, and what is left of it. */
+static void maia_rx_drop_frame(struct maia_rx_ring *ring)
+{
+	if (ring->skb) {
+		dev_kfree_skb_any(ring->skb);
+		ring->skb = NULL;
+	}
+	u64_stats_update_begin(&ring->syncp);
+	ring->stats.dropped++;
+	u64_stats_update_end(&ring->syncp);
+}
+
 /*
- * Returns the frames delivered, or @budget when the ring could not be
+ * Take the buffer of a completed descriptor into the frame being assembled
+ * (ring->skb), copying a small single-buffer frame out (@copied counts
+ * those). False if the frame has to be dropped; the buffer has been given
+ * back then.
+ */
+static bool maia_rx_add_buf(struct maia_rx_ring *ring, struct maia_rx_buf *buf,
+			    u32 len, bool eop, u32 copybreak, u32 *copied)
+{
+	struct sk_buff *skb = ring->skb;
+	void *va = page_address(buf->page);
+
+	if (!skb && eop && len <= copybreak) {
+		skb = napi_alloc_skb(&ring->qp->napi, len);
+		if (likely(skb)) {
+			skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
+			(*copied)++;
+		}
+		maia_rx_put(ring, buf);
+		ring->skb = skb;
+		return skb;
+	}
+	if (!skb) {
+		skb = napi_build_skb(va, MAIA_RX_TRUESIZE);
+		if (unlikely(!skb)) {
+			maia_rx_put(ring, buf);
+			return false;
+		}
+		skb_mark_for_recycle(skb);
+		skb_reserve(skb, MAIA_RX_HEADROOM);
+		__skb_put(skb, len);
+		ring->skb = skb;
+		buf->page = NULL;
+		return true;
+	}
+	if (skb_shinfo(skb)->nr_frags >= MAX_SKB_FRAGS) {
+		maia_rx_put(ring, buf);
+		return false;
+	}
+	skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, buf->page,
+			MAIA_RX_HEADROOM, len, MAIA_RX_TRUESIZE);
+	buf->page = NULL;
+	return true;
+}
+
+/*
+ * Complete what the device wrote: the descriptors from ntc up to (not
+ * including) ntu, in order, while each has DD set. A consumed descriptor
+ * gets its status cleared, so that it never reads as completed again
+ * before the device writes it back after the next post; nothing at or
+ * beyond ntu (not posted) is looked at. Every descriptor that ends a
+ * frame counts toward @budget, the frame delivered or not, and so does
+ * a bad one: the loop ends within @budget frames and one lap of the ring.
+ *
+ * Returns the frames handled, or @budget when the ring could not be
  * refilled: with no buffers posted no completion would bring NAPI back.
  */
 static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
@@ -365,84 +435,55 @@ static int maia_rx_clean(struct maia_rx_ring *ring, int budget)
 	struct maia_rx_buf *buf;
 	struct sk_buff *skb;
 	union maia_rxd *d;
+	bool eop;
 	int done = 0;
-	void *va;
 
-	while (done < budget) {
+	while (done < budget && ntc != ring->ntu) {
 		d = &ring->desc[ntc];
 		status = le32_to_cpu(READ_ONCE(d->wb.status));
 		if (!(status & MAIA_RXD_DD))
 			break;
+		/* the rest of the write-back after DD */
 		dma_rmb();
 		len = le32_to_cpu(d->wb.len);
+		eop = status & MAIA_RXD_EOP;
 		buf = &ring->bufs[ntc];
+		d->wb.status = 0;
 		ntc = (ntc + 1) & mask;
 		cleaned++;
 
-		if (unlikely(!buf->page || len > MAIA_RX_BUF_LEN))
-			goto bad;
-		page_pool_dma_sync_for_cpu(ring->pool, buf->page,
-					   MAIA_RX_HEADROOM, len);
-		if (ring->discard) {
-			maia_rx_put(ring, buf);
-		} else if (!ring->skb && (status & MAIA_RXD_EOP) &&
-			   len <= copybreak) {
-			va = page_address(buf->page);
-			skb = napi_alloc_skb(&ring->qp->napi, len);
-			if (likely(skb)) {
-				skb_put_data(skb, va + MAIA_RX_HEADROOM, len);
-				ring->skb = skb;
-				copied++;
-			} else {
-				ring->discard = true;
-			}
-			maia_rx_put(ring, buf);
-		} else if (!ring->skb) {
-			va = page_address(buf->page);
-			skb = napi_build_skb(va, MAIA_RX_TRUESIZE);
-			if (unlikely(!skb)) {
+		if (unlikely(!buf->page || !len || len > MAIA_RX_BUF_LEN)) {
+			netdev_err_once(ring->qp->port->netdev,
+					"rxq %u: bad descriptor (len %u)\n",
+					ring->qp->index, len);
+			if (buf->page)
 				maia_rx_put(ring, buf);
-				ring->discard = true;
-			} else {
-				skb_mark_for_recycle(skb);
-				skb_reserve(skb, MAIA_RX_HEADROOM);
-				__skb_put(skb, len);
-				ring->skb = skb;
-				buf->page = NULL;
-			}
-		} else if (skb_shinfo(ring->skb)->nr_frags < MAX_SKB_FRAGS) {
-			skb_add_rx_frag(ring->skb, skb_shinfo(ring->skb)->nr_frags,
-					buf->page, MAIA_RX_HEADROOM,
-					len, MAIA_RX_TRUESIZE);
-			buf->page = NULL;
-		} else {
-			maia_rx_put(ring, buf);
-			dev_kfree_skb_any(ring->skb);
-			ring->skb = NULL;
-			ring->discard = true;
-		}
-		if (!(status & MAIA_RXD_EOP))
-			continue;
-		skb = ring->skb;
-		ring->skb = NULL;
-		if (ring->discard || !skb) {
-			ring->discard = false;
-			u64_stats_update_begin(&ring->syncp);
-			ring->stats.dropped++;
-			u64_stats_update_end(&ring->syncp);
+			/* drop the frame it belongs to, up to its end */
+			if (!ring->discard)
+				maia_rx_drop_frame(ring);
+			ring->discard = !eop;
 			done++;
 			continue;
 		}
-		maia_rx_deliver(ring, skb, d, status);
-		done++;
-		continue;
-bad:
-		netdev_err_once(ring->qp->port->netdev,
-				"rxq %u: bad descriptor (len %u)\n",
-				ring->qp->index, len);
-		if (buf->page)
+		page_pool_dma_sync_for_cpu(ring->pool, buf->page, 0, len);
+		if (ring->discard) {
 			maia_rx_put(ring, buf);
-		ring->discard = !(status & MAIA_RXD_EOP);
+		} else if (!maia_rx_add_buf(ring, buf, len, eop, copybreak,
+					    &copied)) {
+			maia_rx_drop_frame(ring);
+			ring->discard = true;
+		}
+		if (!eop)
+			continue;
+		done++;
+		if (ring->discard) {
+			/* counted when the frame was given up */
+			ring->discard = false;
+			continue;
+		}
+		skb = ring->skb;
+		ring->skb = NULL;
+		maia_rx_deliver(ring, skb, d, status);
 	}
 	ring->ntc = ntc;
 	if (cleaned) {
@@ -502,6 +543,13 @@ static int maia_tx_ring_alloc(struct maia_qpair *qp, u32 size)
 
 	ring->qp = qp;
 	ring->size = size;
+	/*
+	 * Wake with room for two worst-case packets, but at most half-way
+	 * between the stop threshold and a full ring: a 64-entry ring never
+	 * has more than 63 free descriptors.
+	 */
+	ring->wake_thresh = min(2 * MAIA_TX_DESC_NEEDED,
+				(size - 1 + MAIA_TX_DESC_NEEDED) / 2);
 	ring->txq = netdev_get_tx_queue(qp->port->netdev, qp->index);
 	u64_stats_init(&ring->syncp);
 	u64_stats_init(&ring->clean_syncp);
@@ -627,7 +675,8 @@ static void maia_qp_free(struct maia_qpair *qp)
 }
 
 static struct maia_qpair *maia_qp_alloc(struct maia_port *port,
-					unsigned int index)
+					unsigned int index,
+					const struct maia_port_cfg *cfg)
 {
 	struct maia_qpair *qp;
 	int ret;
@@ -641,9 +690,9 @@ static struct maia_qpair *maia_qp_alloc(struct maia_port *port,
 	qp->tx.doorbell = qp->regs + MAIA_TXR_TAIL;
 	qp->rx.doorbell = qp->regs + MAIA_RXR_TAIL;
 	netif_napi_add(port->netdev, &qp->napi, maia_napi_poll);
-	ret = maia_tx_ring_alloc(qp, port->tx_ring_size);
+	ret = maia_tx_ring_alloc(qp, cfg->tx_ring_size);
 	if (!ret)
-		ret = maia_rx_ring_alloc(qp, port->rx_ring_size);
+		ret = maia_rx_ring_alloc(qp, cfg->rx_ring_size);
 	if (ret) {
 		maia_qp_free(qp);
 		return ERR_PTR(ret);
@@ -770,29 +819,53 @@ static void maia_port_free_qps(struct maia_port *port)
 }
 
 /**
- * maia_port_up() - allocate the queue pairs and start the data path
+ * maia_port_alloc_qps() - allocate the queue pairs of a configuration
  * @port: the port
+ * @cfg: queue pairs and ring sizes
+ * @qps: filled with @cfg->num_qps queue pairs, not yet in use
  *
+ * Nothing of the running data path is touched: a reconfiguration
+ * allocates first and stops the old queue pairs only once this succeeded.
  * Context: RTNL held.
  * Return: 0 or a negative errno (nothing is left allocated then).
  */
-int maia_port_up(struct maia_port *port)
+int maia_port_alloc_qps(struct maia_port *port, const struct maia_port_cfg *cfg,
+			struct maia_qpair **qps)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->num_qps; i++) {
+		qps[i] = maia_qp_alloc(port, i, cfg);
+		if (IS_ERR(qps[i])) {
+			int ret = PTR_ERR(qps[i]);
+
+			while (i--)
+				maia_qp_free(qps[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/**
+ * maia_port_start() - start the data path on allocated queue pairs
+ * @port: the port, down, with port->num_qps set to the number of @qps
+ * @qps: from maia_port_alloc_qps(); the port owns them from here on
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno (the queue pairs are freed then).
+ */
+int maia_port_start(struct maia_port *port, struct maia_qpair **qps)
 {
 	struct net_device *netdev = port->netdev;
 	unsigned int i, nirq = 0;
 	struct maia_qpair *qp;
 	int ret;
 
-	for (i = 0; i < port->num_qps; i++) {
-		qp = maia_qp_alloc(port, i);
-		if (IS_ERR(qp)) {
-			ret = PTR_ERR(qp);
-			goto err;
-		}
-		spin_lock_bh(&port->stats_lock);
-		port->qps[i] = qp;
-		spin_unlock_bh(&port->stats_lock);
-	}
+	spin_lock_bh(&port->stats_lock);
+	for (i = 0; i < port->num_qps; i++)
+		port->qps[i] = qps[i];
+	spin_unlock_bh(&port->stats_lock);
 	for (i = 0; i < port->num_qps; i++) {
 		qp = port->qps[i];
 		qp->irq = maia_core_irq(port->core,
@@ -831,6 +904,7 @@ int maia_port_up(struct maia_port *port)
 		netif_queue_set_napi(netdev, i, NETDEV_QUEUE_TYPE_TX, &qp->napi);
 	}
 	maia_port_wr(port, MAIA_P_INT_MASK, MAIA_P_INT_LINK);
+	maia_port_wr(port, MAIA_P_LANE_LIMIT, maia_port_lane_limit(port));
 	maia_port_wr(port, MAIA_P_CTRL, MAIA_P_CTRL_ENABLE |
 		     (netdev->features & NETIF_F_LOOPBACK ?
 		      MAIA_P_CTRL_LOOPBACK : 0) |
@@ -849,9 +923,31 @@ err_irq:
 		netif_napi_set_irq(&qp->napi, -1);
 		free_irq(qp->irq, qp);
 	}
-err:
 	maia_port_free_qps(port);
 	return ret;
+}
+
+/**
+ * maia_port_up() - allocate the queue pairs and start the data path
+ * @port: the port
+ *
+ * Context: RTNL held.
+ * Return: 0 or a negative errno (nothing is left allocated then).
+ */
+int maia_port_up(struct maia_port *port)
+{
+	struct maia_port_cfg cfg = {
+		.num_qps = port->num_qps,
+		.tx_ring_size = port->tx_ring_size,
+		.rx_ring_size = port->rx_ring_size,
+	};
+	struct maia_qpair *qps[MAIA_PORT_QPAIRS];
+	int ret;
+
+	ret = maia_port_alloc_qps(port, &cfg, qps);
+	if (ret)
+		return ret;
+	return maia_port_start(port, qps);
 }
 
 /**

@@ -169,6 +169,23 @@ t_overtemp() {
 	return $ok
 }
 
+# The fault file takes the documented range, -40 to 150 degrees C, in
+# milli-degrees: sub-zero values included.
+t_temperature_below_zero() {
+	local ok=0
+	check "-20000 accepted" sh -c "echo -20000 > $A_DBG/temperature" || ok=1
+	echo "temperature file: $(cat "$A_DBG/temperature")"
+	[ "$(cat "$A_DBG/temperature")" = -20000 ] || ok=1
+	sleep 0.3	# the module temperature follows on the next tick
+	ethtool -m "$A" | grep -E "^\s*Module temperature +:"
+	ethtool -m "$A" | grep -Eq "Module temperature +: -1[0-9]\.[0-9]+ degrees C" || ok=1
+	check "still up when cold" [ "$(carrier "$A")" = 1 ] || ok=1
+	refused "-40001" sh -c "echo -40001 > $A_DBG/temperature" || ok=1
+	refused "150001" sh -c "echo 150001 > $A_DBG/temperature" || ok=1
+	echo 40000 > "$A_DBG/temperature"
+	return $ok
+}
+
 t_reconfig_under_traffic() {
 	local i ok=0
 	ns iperf3 -s -1 -D -p 5202 >/dev/null 2>&1
@@ -194,7 +211,7 @@ t_reconfig_under_traffic() {
 }
 
 maia_setup
-ktap_set_plan 9
+ktap_set_plan 10
 run_test lane_loss_lowers_speed_during_transfer t_lane_loss_lowers_speed
 run_test module_shows_dead_lane t_module_shows_dead_lane
 run_test all_lanes_lost_and_restored t_all_lanes_lost
@@ -202,6 +219,7 @@ run_test fiber_pulled_and_restored t_fiber_pull
 run_test ber_fec_corrected t_ber_corrected
 run_test ber_uncorrectable_drops_counted t_ber_uncorrectable_drops
 run_test ber_storm_link_down t_ber_storm_link_down
+run_test temperature_below_zero t_temperature_below_zero
 run_test over_temperature t_overtemp
 run_test ring_channel_coalesce_under_traffic t_reconfig_under_traffic
 ktap_finished

@@ -133,6 +133,11 @@ maia_cleanup() {
 	pkill -x iperf3 2>/dev/null
 	pkill -x socat 2>/dev/null
 	[ -n "$A_DBG" ] && maia_reset_faults 2>/dev/null
+	# page allocation failures a test injected (maia_link_rings.sh)
+	if [ -f /sys/kernel/debug/fail_page_alloc/probability ]; then
+		echo 0 > /sys/kernel/debug/fail_page_alloc/probability
+		echo 0 > /sys/kernel/debug/fail_page_alloc/times
+	fi
 	if ip netns list | grep -qw "$NS"; then
 		ns ip link set "$B" down 2>/dev/null
 		ns ip link set "$B" mtu 1500 2>/dev/null
