@@ -59,19 +59,25 @@ typedef struct Maia {
     uint64_t bar0;
 } Maia;
 
-static void maia_start(Maia *m)
+static void maia_start_on(Maia *m, const char *machine)
 {
     QPCIBar bar;
 
-    m->qts = qtest_initf("-machine q35 -m 256M -nodefaults "
-                         "-device maia,addr=04.0,hbm-size=%llu,ports=1,"
-                         "lanes=4,rings=8", (unsigned long long)HBM_SIZE);
+    m->qts = qtest_initf("-machine %s -m 256M -nodefaults "
+                         "-device maia,id=maia0,addr=04.0,hbm-size=%llu,"
+                         "ports=1,lanes=4,rings=8", machine,
+                         (unsigned long long)HBM_SIZE);
     m->bus = qpci_new_pc(m->qts, NULL);
     m->dev = qpci_device_find(m->bus, QPCI_DEVFN(4, 0));
     g_assert(m->dev);
     qpci_device_enable(m->dev);
     bar = qpci_iomap(m->dev, MAIA_BAR_REGS, NULL);
     m->bar0 = bar.addr;
+}
+
+static void maia_start(Maia *m)
+{
+    maia_start_on(m, "q35");
 }
 
 static void maia_stop(Maia *m)
@@ -885,6 +891,56 @@ static void test_reset_busy(void)
     maia_stop(&m);
 }
 
+/*
+ * Unplug (a guest-initiated ACPI eject, i440fx) while GEMMs, a WAIT that
+ * never ends and a TX batch are in flight: unrealize stops everything and
+ * QEMU goes on. (The race with a vCPU already inside BAR0, F2, needs real
+ * vCPUs; the device then ignores the access, see maia.c.)
+ */
+static void test_unplug_busy(void)
+{
+    uint64_t gemm[7] = {
+        0, 4 << 20, 8 << 20, 1024 | 1024ull << 32, 1024 | 1024ull << 32,
+        1024 | 1024ull << 32, 0x3f800000,
+    };
+    uint64_t wait[7] = { BUS_VA(GPA_WORD), 1 };
+    const uint32_t half = MAIA_TX_MAX_PACKET / 2;
+    Maia m;
+    unsigned i;
+
+    maia_start_on(&m, "pc");
+    mmu_setup(&m);
+    qtest_writeq(m.qts, GPA_WORD, 0);
+    ring_setup(&m, 0, 4);
+    for (i = 0; i < 16; i++) {
+        cmd_write(&m, GPA_IB(0) + i * 64,
+                  MAIA_CMD_HEADER(MAIA_OP_GEMM, MAIA_DTYPE_FP32, 0, 0), gemm);
+    }
+    job_write(&m, 0, 0, BUS_VA(GPA_IB(0)), 16, 5, 0);
+    wr(&m, MAIA_DOORBELL(0), 1);
+    ring_setup(&m, 1, 4);
+    cmd_write(&m, GPA_IB(1), MAIA_CMD_HEADER(MAIA_OP_WAIT, 0, 0, 0), wait);
+    job_write(&m, 1, 0, BUS_VA(GPA_IB(1)), 1, 6, 0);
+    wr(&m, MAIA_DOORBELL(1), 1);
+    port_setup(&m);
+    frame_write(&m, MAIA_TX_MAX_PACKET);
+    for (i = 0; i < RING_ENTRIES / 2 - 1; i++) {
+        txd_write(&m, 2 * i, GPA_TXB, half, MAIA_TXD_TSO, 1460, 54);
+        txd_write(&m, 2 * i + 1, GPA_TXB + half, half, MAIA_TXD_EOP, 0, 0);
+    }
+    wr(&m, QP(0, MAIA_TXR_TAIL), RING_ENTRIES - 2);
+    g_usleep(20000);
+
+    qpci_unplug_acpi_device_test(m.qts, "maia0", 4);
+    qtest_qmp_assert_success(m.qts, "{ 'execute': 'query-status' }");
+    g_assert_cmphex(qpci_config_readw(m.dev, PCI_VENDOR_ID), ==, 0xffff);
+    /* nothing of the device writes guest memory any more */
+    qtest_writeq(m.qts, GPA_WORD, 1);
+    g_usleep(20000);
+    g_assert_cmpuint(compl_seq(&m, 1), ==, 0);
+    maia_stop(&m);
+}
+
 /* Fuzzer ------------------------------------------------------------------ */
 
 typedef struct Rng {
@@ -1099,6 +1155,7 @@ int main(int argc, char **argv)
     qtest_add_func("maia/link/tx-while-stopped", test_tx_while_stopped);
     qtest_add_func("maia/link/msix-at-own-bar", test_msix_at_own_bar);
     qtest_add_func("maia/reset-while-busy", test_reset_busy);
+    qtest_add_func("maia/unplug-while-busy", test_unplug_busy);
     for (i = 1; i <= 8; i++) {
         g_autofree char *name = g_strdup_printf("maia/fuzz/seed-%u", i);
 
