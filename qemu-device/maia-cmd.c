@@ -26,6 +26,8 @@
 /* Largest piece of a command between two safe points, and of a mapping. */
 #define MAIA_CHUNK              (2 * MiB)
 #define MAIA_ELT_CHUNK          16384           /* elements */
+/* GEMM operand rows gathered between two safe points */
+#define MAIA_GEMM_GATHER_ROWS   256
 
 /* Job context: failures and device-VA access */
 
@@ -327,7 +329,8 @@ static bool maia_cmd_gemm(MaiaJob *j, const MaiaGemm *g)
         iacc = g_try_new(int32_t, accsz);
     }
     if (!apack || !bpack || !acc || !rowf || !raw || (is_int && !iacc)) {
-        qemu_log_mask(LOG_UNIMP, "maia: GEMM: out of host memory\n");
+        /* a host limit, not a guest error: the job fails, QEMU goes on */
+        trace_maia_gemm_nomem(j->ring->index, g->m, g->n, g->k);
         maia_job_fail(j, MAIA_JOB_DMA_ERROR, g->c);
         goto out;
     }
@@ -338,6 +341,10 @@ static bool maia_cmd_gemm(MaiaJob *j, const MaiaGemm *g)
 
         memset(bpack, 0, maia_gemm_bpack_size(kn, nc, g->k) * sizeof(float));
         for (kk = 0; kk < g->k; kk++) {
+            if (kk && !(kk % MAIA_GEMM_GATHER_ROWS) &&
+                !maia_job_checkpoint(j, false)) {
+                goto out;
+            }
             if (!maia_gather_f32(j, g->dtype, g->b + (kk * g->ldb + jc) * es,
                                  nc, raw, rowf)) {
                 goto out;
@@ -353,6 +360,10 @@ static bool maia_cmd_gemm(MaiaJob *j, const MaiaGemm *g)
             memset(apack, 0,
                    maia_gemm_apack_size(kn, mc, g->k) * sizeof(float));
             for (r = 0; r < mc; r++) {
+                if (r && !(r % (MAIA_GEMM_GATHER_ROWS / 4)) &&
+                    !maia_job_checkpoint(j, false)) {
+                    goto out;
+                }
                 if (!maia_gather_f32(j, g->dtype,
                                      g->a + (ic + r) * g->lda * es,
                                      g->k, raw, rowf)) {

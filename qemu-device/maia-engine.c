@@ -293,6 +293,9 @@ uint32_t maia_engine_mmio_read(MaiaState *s, hwaddr addr)
     MaiaEngine *e = s->engine;
     uint32_t val = 0;
 
+    if (!e) {
+        return 0;
+    }
     if (maia_in_block(addr, MAIA_RING_BASE, MAIA_RING_SIZE)) {
         unsigned ri = (addr - MAIA_RING_BASE) / MAIA_RING_STRIDE;
 
@@ -316,6 +319,9 @@ void maia_engine_mmio_write(MaiaState *s, hwaddr addr, uint32_t val)
 {
     MaiaEngine *e = s->engine;
 
+    if (!e) {
+        return;
+    }
     if (maia_in_block(addr, MAIA_RING_BASE, MAIA_RING_SIZE)) {
         unsigned ri = (addr - MAIA_RING_BASE) / MAIA_RING_STRIDE;
 
@@ -447,7 +453,7 @@ static void maia_engine_del_props(MaiaState *s)
     object_property_del(OBJECT(s), "hang-ring");
 }
 
-void maia_engine_realize(MaiaState *s, Error **errp)
+void maia_engine_realize(MaiaState *s)
 {
     MaiaEngine *e = g_new0(MaiaEngine, 1);
     unsigned i;
@@ -495,12 +501,13 @@ void maia_engine_exit(MaiaState *s)
     maia_engine_del_props(s);
     qemu_del_vm_change_state_handler(e->vmse);
 
+    /*
+     * The device is gone for the guest (maia.c ignores MMIO from now on);
+     * the wait below may still let other threads in for a moment (see
+     * maia-ring.c), and returns only when none of them waits in here.
+     */
     qemu_mutex_lock(&e->lock);
-    e->stopping = true;
-    maia_engine_abort_all_locked(e, MAIA_ABORT_DISCARD);
-    for (i = 0; i < e->nrings; i++) {
-        qemu_cond_signal(&e->ring[i].cond);
-    }
+    maia_engine_stop_locked(e);
     qemu_mutex_unlock(&e->lock);
     for (i = 0; i < MAIA_MAX_RINGS; i++) {
         if (e->ring[i].thread_started) {
@@ -626,11 +633,19 @@ static const VMStateDescription vmstate_maia_engine_state = {
     },
 };
 
+static bool maia_engine_vmstate_needed(void *opaque)
+{
+    MaiaState *s = opaque;
+
+    return s->engine != NULL;
+}
+
 /* Subsection of the "maia" device state (maia.c). */
 const VMStateDescription vmstate_maia_engine = {
     .name = "maia/engine",
     .version_id = 1,
     .minimum_version_id = 1,
+    .needed = maia_engine_vmstate_needed,
     .fields = (const VMStateField[]) {
         VMSTATE_STRUCT_POINTER(engine, MaiaState, vmstate_maia_engine_state,
                                MaiaEngine),

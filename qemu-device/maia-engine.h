@@ -164,6 +164,8 @@ struct MaiaEngine {
     QemuCond idle_cond;         /* a worker parked or left a job */
     bool stopping;              /* unrealize: threads exit */
     bool vm_running;
+    unsigned quiesce;           /* resets in progress: no job is fetched */
+    unsigned waiters;           /* threads in maia_engine_wait_locked */
     unsigned units_free;
     uint64_t next_ticket;
 
@@ -211,7 +213,7 @@ static inline bool maia_va_range_ok(uint64_t va, uint64_t size)
 }
 
 /* maia-engine.c: hooks for maia.c (BQL held) */
-void maia_engine_realize(MaiaState *s, Error **errp);
+void maia_engine_realize(MaiaState *s);
 void maia_engine_exit(MaiaState *s);
 void maia_engine_reset(MaiaState *s, const char *source);
 uint32_t maia_engine_mmio_read(MaiaState *s, hwaddr addr);
@@ -228,8 +230,13 @@ void *maia_ring_thread(void *opaque);
 void maia_unit_kick_locked(MaiaEngine *e);
 /* Abort the ring's running job with an ABORTED record; wait for it. */
 void maia_ring_abort_locked(MaiaRing *ring);
-/* Make every worker drop its job (MAIA_ABORT_*); wait for them. */
+/*
+ * Make every worker drop its job (MAIA_ABORT_*) and fetch no new one until
+ * this returns; wait for them.
+ */
 void maia_engine_abort_all_locked(MaiaEngine *e, uint32_t mode);
+/* Unrealize: stop the workers and wait for every other waiter to leave. */
+void maia_engine_stop_locked(MaiaEngine *e);
 /* After vm_running was cleared: wait for every worker to park. */
 void maia_engine_park_all_locked(MaiaEngine *e);
 

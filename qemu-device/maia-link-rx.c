@@ -15,7 +15,10 @@
  * When a ring lacks buffers the frame is refused (the backend queues it)
  * and an RX doorbell schedules a flush. Every DMA result is checked: a
  * failed descriptor, buffer or write-back access stops the ring
- * (RXR_CTRL.ERROR) and is counted. Everything here runs under the BQL.
+ * (RXR_CTRL.ERROR) and is counted. Everything here runs under the BQL;
+ * the flush bottom halves do nothing while the VM is stopped (the net
+ * layer holds frames back then, and the link's VM-state handler flushes
+ * the coalescing contexts on stop and reschedules the flushes on resume).
  */
 
 #include "qemu/osdep.h"
@@ -27,6 +30,7 @@
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "system/dma.h"
+#include "system/runstate.h"
 #include "trace.h"
 #include "maia.h"
 
@@ -159,8 +163,16 @@ static bool maia_rxr_buf(MaiaPort *p, MaiaQpair *qp, uint32_t n,
     return true;
 }
 
+/*
+ * Buffers a frame of @size needs. BUF_LEN is checked when written and
+ * cannot change while the ring is enabled; a ring without a buffer size
+ * has room for nothing.
+ */
 static uint32_t maia_rx_need(MaiaRxRing *ring, size_t size)
 {
+    if (!ring->buf_len) {
+        return UINT32_MAX;
+    }
     return DIV_ROUND_UP(size, ring->buf_len);
 }
 
@@ -321,7 +333,9 @@ void maia_rsc_flush_port(MaiaPort *p)
 
 void maia_port_rsc_bh(void *opaque)
 {
-    maia_rsc_flush_port(opaque);
+    if (runstate_is_running()) {
+        maia_rsc_flush_port(opaque);
+    }
 }
 
 /* Merge a data segment into the ring's context; false: deliver it alone. */
@@ -394,10 +408,12 @@ ssize_t maia_port_rx_frame(MaiaPort *p, const uint8_t *buf, size_t size,
 
     if (size < ETH_HLEN) {
         MAIA_PORT_STAT(p, RX_UNDERSIZE)++;
+        trace_maia_link_rx_drop(p->index, "undersize", size);
         return size;
     }
     if (size > p->max_frame) {
         MAIA_PORT_STAT(p, RX_OVERSIZE)++;
+        trace_maia_link_rx_drop(p->index, "oversize", size);
         return size;
     }
     maia_parse(buf, size, &pk);
@@ -406,6 +422,7 @@ ssize_t maia_port_rx_frame(MaiaPort *p, const uint8_t *buf, size_t size,
         p->rss_indir[hash % MAIA_RSS_INDIR_SIZE] : 0;
     if (q >= MAIA_PORT_QPAIRS || !maia_rxr_usable(&p->qp[q].rx)) {
         MAIA_PORT_STAT(p, RX_NO_RING)++;
+        trace_maia_link_rx_drop(p->index, "no ring", size);
         return size;
     }
     qp = &p->qp[q];
@@ -496,6 +513,9 @@ void maia_port_rx_bh(void *opaque)
 {
     MaiaPort *p = opaque;
 
+    if (!runstate_is_running()) {
+        return;                 /* rx_stalled stays: resumed on VM start */
+    }
     p->rx_stalled = false;
     if (p->nic) {
         qemu_flush_queued_packets(qemu_get_queue(p->nic));

@@ -3,40 +3,44 @@
  * Maia accelerator: optical ports, transmit path.
  *
  * One job: the transmit engine of a port. A TX doorbell (maia-link.c)
- * only records the tail and wakes the port's transmit thread, which,
- * holding the BQL for one batch at a time (the net layer and MSI-X
- * require it), gathers packets from the TX rings (struct maia_txd, fetched
- * MAIA_TXD_CACHE at a time), applies the offloads (checksum insertion,
- * TCP segmentation: frames on the wire are plain Ethernet of at most
- * P_MAX_FRAME bytes), hands frames to the backend (or back to the port's
- * RX in loopback), writes the consumer index back and accounts the
- * completions for interrupt moderation.
+ * only records the tail and schedules the port's transmit bottom half,
+ * which, in the main loop, gathers packets from the TX rings (struct
+ * maia_txd, fetched MAIA_TXD_CACHE at a time), applies the offloads
+ * (checksum insertion, TCP segmentation: frames on the wire are plain
+ * Ethernet of at most P_MAX_FRAME bytes), hands frames to the backend (or
+ * back to the port's RX in loopback), writes the consumer index back and
+ * accounts the completions for interrupt moderation.
+ *
+ * One run of the bottom half is a batch: at most MAIA_TX_BUDGET packets
+ * per ring and MAIA_TX_WORK_BUDGET bytes gathered and sent (TSO segments
+ * count with their headers), starting with a different ring each time;
+ * when work remains it schedules itself again, so vCPUs, timers and the
+ * monitor get the BQL between batches. A packet whose EOP has not been
+ * posted yet stops its ring until the next doorbell (no polling).
  *
  * Every DMA result is checked: a failed descriptor or buffer read, a bad
- * descriptor or a failed HEAD write-back stops the ring
- * (TXR_CTRL.ERROR) and is counted.
+ * descriptor or TSO fields, or a failed HEAD write-back stop the ring
+ * (TXR_CTRL.ERROR) and are counted.
  */
 
 #include "qemu/osdep.h"
 #include "qemu/log.h"
 #include "qemu/main-loop.h"
-#include "qemu/rcu.h"
 #include "qemu/bswap.h"
 #include "hw/pci/pci_device.h"
 #include "net/net.h"
 #include "net/checksum.h"
 #include "net/eth.h"
 #include "system/dma.h"
+#include "system/runstate.h"
 #include "trace.h"
 #include "maia.h"
 
-/* Wake the port's transmit thread; any context, BQL held or not. */
 void maia_port_tx_kick(MaiaPort *p)
 {
-    qemu_mutex_lock(&p->tx_lock);
-    p->tx_kick = true;
-    qemu_cond_signal(&p->tx_cond);
-    qemu_mutex_unlock(&p->tx_lock);
+    if (p->tx_bh) {
+        qemu_bh_schedule(p->tx_bh);
+    }
 }
 
 static void maia_port_sent(NetClientState *nc, ssize_t len)
@@ -52,6 +56,7 @@ static void maia_tx_wire(MaiaPort *p, uint8_t *buf, size_t len)
 {
     ssize_t r;
 
+    p->tx_work += len;
     if (len < ETH_ZLEN) {
         memset(buf + len, 0, ETH_ZLEN - len);
         len = ETH_ZLEN;
@@ -109,8 +114,13 @@ static bool maia_tx_tso(MaiaPort *p, uint8_t *pkt, size_t len,
     MaiaPkt pk = { .l3 = l3, .l4 = l4, .proto = IP_PROTO_TCP };
     size_t payload, off;
 
-    if (!mss || hdr > len || l3 + 20 > l4 || l4 + 20 > hdr ||
-        hdr + mss > MAIA_MAX_FRAME_MAX) {
+    /*
+     * The limits bound the work a packet can ask for: at most
+     * MAIA_TX_MAX_PACKET / MAIA_TSO_MSS_MIN segments of at most
+     * MAIA_TSO_HDR_MAX + mss bytes.
+     */
+    if (mss < MAIA_TSO_MSS_MIN || hdr > MAIA_TSO_HDR_MAX || hdr > len ||
+        l3 + 20 > l4 || l4 + 20 > hdr || hdr + mss > MAIA_MAX_FRAME_MAX) {
         return false;
     }
     pk.ipver = pkt[l3] >> 4;
@@ -120,7 +130,7 @@ static bool maia_tx_tso(MaiaPort *p, uint8_t *pkt, size_t len,
             return false;
         }
         id = lduw_be_p(pkt + l3 + 4);
-    } else if (pk.ipver != 6) {
+    } else if (pk.ipver != 6 || l3 + 40 > l4) {
         return false;
     }
     payload = len - hdr;
@@ -128,6 +138,7 @@ static bool maia_tx_tso(MaiaPort *p, uint8_t *pkt, size_t len,
     seq = ldl_be_p(pkt + l4 + 4);
     flags = pkt[l4 + 13];
     MAIA_PORT_STAT(p, TX_TSO)++;
+    trace_maia_link_tso(p->index, nseg, mss, hdr);
     for (i = 0, off = hdr; i < nseg; i++, off += seglen) {
         seglen = MIN(mss, len - off);
         memcpy(seg, pkt, hdr);
@@ -222,7 +233,8 @@ static int maia_txr_one(MaiaPort *p, MaiaQpair *qp)
 
     for (n = 0; ; n++) {
         if (n == avail) {
-            return 0;           /* packet not complete yet */
+            ring->stalled = true;   /* packet not complete yet */
+            return 0;
         }
         if (n == MAIA_TX_MAX_DESCS) {
             maia_txr_error(p, qp, "descriptor chain (no EOP)", 0, MEMTX_OK);
@@ -253,6 +265,7 @@ static int maia_txr_one(MaiaPort *p, MaiaQpair *qp)
             break;
         }
     }
+    p->tx_work += len;
 
     flags = le32_to_cpu(first.flags);
     trace_maia_link_tx(p->index, qp->index, len, flags);
@@ -277,15 +290,23 @@ static int maia_txr_one(MaiaPort *p, MaiaQpair *qp)
     return n + 1;
 }
 
-/* Process up to MAIA_TX_BUDGET packets; true if more work remains. */
-static bool maia_txr_process(MaiaPort *p, MaiaQpair *qp)
+/* Whether the ring has packets the engine can work on now. */
+static bool maia_txr_pending(MaiaPort *p, MaiaTxRing *ring)
+{
+    return maia_txr_usable(ring) && !ring->stalled && !p->tx_blocked &&
+           ring->head != ring->tail;
+}
+
+/* Process up to MAIA_TX_BUDGET packets within the batch's byte budget. */
+static void maia_txr_process(MaiaPort *p, MaiaQpair *qp)
 {
     MaiaTxRing *ring = &qp->tx;
     uint32_t done = 0, start = ring->head;
     MemTxResult r;
     int n;
 
-    while (done < MAIA_TX_BUDGET && !p->tx_blocked && maia_txr_usable(ring)) {
+    while (done < MAIA_TX_BUDGET && p->tx_work < MAIA_TX_WORK_BUDGET &&
+           maia_txr_pending(p, ring)) {
         n = maia_txr_one(p, qp);
         if (n <= 0) {
             break;
@@ -304,59 +325,34 @@ static bool maia_txr_process(MaiaPort *p, MaiaQpair *qp)
         maia_qp_tx_event(qp, done);
         maia_qp_irq_update(qp);
     }
-    return maia_txr_usable(ring) && !p->tx_blocked && ring->head != ring->tail;
-}
-
-/* One batch over every TX ring, BQL held; true if work remains. */
-static bool maia_port_tx_batch(MaiaPort *p)
-{
-    MemReentrancyGuard *guard = &DEVICE(p->s)->mem_reentrancy_guard;
-    bool more = false, engaged;
-    unsigned i;
-
-    if (!(p->ctrl & MAIA_P_CTRL_ENABLE)) {
-        return false;
-    }
-    /* as for a guarded BH: our own DMA must not reach our own registers */
-    engaged = guard->engaged_in_io;
-    guard->engaged_in_io = true;
-    for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
-        more |= maia_txr_process(p, &p->qp[i]);
-    }
-    guard->engaged_in_io = engaged;
-    return more;
 }
 
 /*
- * The port's transmit engine: sleeps until a doorbell (or the backend
- * taking frames again) kicks it, then works through the rings in batches
- * of MAIA_TX_BUDGET packets per ring, taking the BQL per batch so that
- * vCPUs and the main loop get in between.
+ * The port's transmit engine (a guarded bottom half: our own DMA cannot
+ * reach our own registers): one batch over the TX rings, then again later
+ * if work remains. Nothing happens while the VM is stopped; the link's
+ * VM-state handler schedules it again on resume.
  */
-void *maia_port_tx_thread(void *opaque)
+void maia_port_tx_bh(void *opaque)
 {
     MaiaPort *p = opaque;
-    bool more = false;
+    unsigned i, q;
 
-    rcu_register_thread();
-    for (;;) {
-        qemu_mutex_lock(&p->tx_lock);
-        while (!p->tx_kick && !more && !p->tx_exit) {
-            qemu_cond_wait(&p->tx_cond, &p->tx_lock);
-        }
-        p->tx_kick = false;
-        qemu_mutex_unlock(&p->tx_lock);
-
-        bql_lock();
-        if (p->tx_exit) {       /* set under the BQL too, see maia_link_exit */
-            bql_unlock();
+    if (!(p->ctrl & MAIA_P_CTRL_ENABLE) || !runstate_is_running()) {
+        return;
+    }
+    p->tx_work = 0;
+    for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
+        q = (p->tx_first + i) % MAIA_PORT_QPAIRS;
+        maia_txr_process(p, &p->qp[q]);
+    }
+    p->tx_first = (p->tx_first + 1) % MAIA_PORT_QPAIRS;
+    for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
+        if (maia_txr_pending(p, &p->qp[q].tx)) {
+            qemu_bh_schedule(p->tx_bh);
             break;
         }
-        more = maia_port_tx_batch(p);
-        bql_unlock();
     }
-    rcu_unregister_thread();
-    return NULL;
 }
 
 /* TXR_CTRL: enable (checking the ring registers) or disable the ring. */
@@ -367,6 +363,7 @@ void maia_txr_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val)
     ring->head = ring->tail = 0;
     ring->cache_n = 0;
     ring->ctrl = 0;
+    ring->stalled = false;
     if (!(val & MAIA_TXR_CTRL_ENABLE)) {
         trace_maia_link_ring(p->index, qp->index, "tx", 0);
         return;

@@ -28,8 +28,28 @@
 #include "net/net.h"
 #include "net/eth.h"
 #include "system/dma.h"
+#include "system/runstate.h"
 #include "trace.h"
 #include "maia.h"
+
+/*
+ * Timers are not guarded like bottom halves: engage the device's
+ * reentrancy guard around those that do DMA or send MSI-X, so that a
+ * record or message aimed at BAR0 cannot run our register handlers.
+ */
+static bool maia_link_guard_enter(MaiaState *s)
+{
+    MemReentrancyGuard *g = &DEVICE(s)->mem_reentrancy_guard;
+    bool was = g->engaged_in_io;
+
+    g->engaged_in_io = true;
+    return was;
+}
+
+static void maia_link_guard_leave(MaiaState *s, bool was)
+{
+    DEVICE(s)->mem_reentrancy_guard.engaged_in_io = was;
+}
 
 uint32_t maia_port_lanes(MaiaPort *p)
 {
@@ -110,7 +130,11 @@ void maia_qp_irq_update(MaiaQpair *qp)
 
 static void maia_qp_irq_timer(void *opaque)
 {
-    maia_qp_irq_update(opaque);
+    MaiaQpair *qp = opaque;
+    bool was = maia_link_guard_enter(qp->port->s);
+
+    maia_qp_irq_update(qp);
+    maia_link_guard_leave(qp->port->s, was);
 }
 
 void maia_qp_rx_event(MaiaQpair *qp)
@@ -222,8 +246,60 @@ void maia_count_frame(MaiaPort *p, const uint8_t *buf, size_t len, bool tx)
 
 /* Queue pair registers ----------------------------------------------------- */
 
+/*
+ * The geometry of a ring (address, size, write-back address, buffer size)
+ * is read-only while the ring is enabled, and sizes outside the documented
+ * ranges are not taken: the data path relies on both.
+ */
+static bool maia_qp_geometry_ok(MaiaPort *p, MaiaQpair *qp, hwaddr r,
+                                uint32_t v)
+{
+    bool tx = r < MAIA_RXR_ADDR_LO;
+    bool enabled = tx ? qp->tx.ctrl & MAIA_TXR_CTRL_ENABLE
+                      : qp->rx.ctrl & MAIA_RXR_CTRL_ENABLE;
+
+    if (enabled) {
+        qemu_log_mask(LOG_GUEST_ERROR, "maia: port %u %s ring %u: register "
+                      "0x%02" HWADDR_PRIx " is read-only while the ring is "
+                      "enabled; 0x%x ignored\n", p->index, tx ? "tx" : "rx",
+                      qp->index, r, v);
+        return false;
+    }
+    if ((r == MAIA_TXR_SIZE || r == MAIA_RXR_SIZE) &&
+        !maia_port_ring_size_ok(v)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "maia: port %u %s ring %u: size %u "
+                      "ignored (a power of two, %u..%u)\n", p->index,
+                      tx ? "tx" : "rx", qp->index, v, MAIA_PORT_RING_MIN,
+                      MAIA_PORT_RING_MAX);
+        return false;
+    }
+    if (r == MAIA_RXR_BUF_LEN && (v < MAIA_RX_BUF_MIN || v > MAIA_RX_BUF_MAX)) {
+        qemu_log_mask(LOG_GUEST_ERROR, "maia: port %u rx ring %u: buffer "
+                      "length %u ignored (%u..%u)\n", p->index, qp->index, v,
+                      MAIA_RX_BUF_MIN, MAIA_RX_BUF_MAX);
+        return false;
+    }
+    return true;
+}
+
 static void maia_qp_write(MaiaPort *p, MaiaQpair *qp, hwaddr r, uint32_t v)
 {
+    switch (r) {
+    case MAIA_TXR_ADDR_LO:
+    case MAIA_TXR_ADDR_HI:
+    case MAIA_TXR_SIZE:
+    case MAIA_TXR_WB_LO:
+    case MAIA_TXR_WB_HI:
+    case MAIA_RXR_ADDR_LO:
+    case MAIA_RXR_ADDR_HI:
+    case MAIA_RXR_SIZE:
+    case MAIA_RXR_BUF_LEN:
+        if (!maia_qp_geometry_ok(p, qp, r, v)) {
+            return;
+        }
+        break;
+    }
+
     switch (r) {
     case MAIA_TXR_ADDR_LO:
         qp->tx.addr = deposit64(qp->tx.addr, 0, 32, v);
@@ -241,6 +317,7 @@ static void maia_qp_write(MaiaPort *p, MaiaQpair *qp, hwaddr r, uint32_t v)
             break;
         }
         qp->tx.tail = v;
+        qp->tx.stalled = false;
         trace_maia_link_doorbell(p->index, qp->index, "tx", v);
         maia_port_tx_kick(p);
         break;
@@ -669,6 +746,7 @@ static void maia_link_tick(void *opaque)
     MaiaLink *l = &s->link;
     int64_t now = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
     int64_t dt = l->last_tick ? now - l->last_tick : MAIA_TRAIN_PERIOD_NS;
+    bool was = maia_link_guard_enter(s);    /* event records, MSI-X */
     unsigned i;
 
     l->last_tick = now;
@@ -676,6 +754,36 @@ static void maia_link_tick(void *opaque)
         maia_phy_tick(&l->port[i], now, dt);
     }
     timer_mod(l->tick, now + MAIA_TRAIN_PERIOD_NS);
+    maia_link_guard_leave(s, was);
+}
+
+/*
+ * VM run state. Stopped: nothing may reach guest memory or the wire (the
+ * bottom halves check the run state); the coalescing contexts are handed
+ * to the rings now, while the VM's memory is still being tracked for
+ * migration. Running again: restart what waited.
+ */
+static void maia_link_vm_state(void *opaque, bool running, RunState state)
+{
+    MaiaState *s = opaque;
+    unsigned i;
+
+    for (i = 0; i < s->link.nports; i++) {
+        MaiaPort *p = &s->link.port[i];
+
+        if (running) {
+            maia_port_tx_kick(p);
+            if (p->rx_stalled) {
+                qemu_bh_schedule(p->rx_bh);
+            }
+        } else {
+            bool was = maia_link_guard_enter(s);
+
+            maia_rsc_flush_port(p);
+            maia_link_guard_leave(s, was);
+        }
+    }
+    trace_maia_link_vm_state(running);
 }
 
 /* Realize, reset, migration ------------------------------------------------ */
@@ -691,7 +799,6 @@ bool maia_link_realize(MaiaState *s, Error **errp)
 {
     MaiaLink *l = &s->link;
     DeviceState *dev = DEVICE(s);
-    char *thread_name;
     unsigned i, q;
 
     if (l->lane_rate < 1000 || l->lane_rate > 200000) {
@@ -722,6 +829,8 @@ bool maia_link_realize(MaiaState *s, Error **errp)
         p->index = i;
         p->txbuf = g_malloc(MAIA_TX_MAX_PACKET);
         p->segbuf = g_malloc(MAIA_MAX_FRAME_MAX + 64);
+        p->tx_bh = qemu_bh_new_guarded(maia_port_tx_bh, p,
+                                       &dev->mem_reentrancy_guard);
         p->rx_bh = qemu_bh_new_guarded(maia_port_rx_bh, p,
                                        &dev->mem_reentrancy_guard);
         p->rsc_bh = qemu_bh_new_guarded(maia_port_rsc_bh, p,
@@ -753,26 +862,30 @@ bool maia_link_realize(MaiaState *s, Error **errp)
                                      p->conf.macaddr.a);
         }
         maia_port_reset(p);
-        qemu_mutex_init(&p->tx_lock);
-        qemu_cond_init(&p->tx_cond);
-        thread_name = g_strdup_printf("maia-p%u-tx", i);
-        qemu_thread_create(&p->tx_thread, thread_name, maia_port_tx_thread,
-                           p, QEMU_THREAD_JOINABLE);
-        g_free(thread_name);
-        p->tx_thread_started = true;
     }
     maia_phy_realize(s);
+    l->vmse = qemu_add_vm_change_state_handler(maia_link_vm_state, s);
     l->tick = timer_new_ns(QEMU_CLOCK_VIRTUAL, maia_link_tick, s);
     timer_mod(l->tick, qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL) +
               MAIA_TRAIN_PERIOD_NS);
     return true;
 }
 
+/*
+ * Unrealize (maia.c has marked the device gone, so no register access
+ * reaches the ports any more). Nothing here drops the BQL: the transmit
+ * engine is a bottom half, deleted like the others; freed pointers are
+ * cleared.
+ */
 void maia_link_exit(MaiaState *s)
 {
     MaiaLink *l = &s->link;
     unsigned i, q;
 
+    if (l->vmse) {
+        qemu_del_vm_change_state_handler(l->vmse);
+        l->vmse = NULL;
+    }
     if (l->tick) {
         timer_free(l->tick);
         l->tick = NULL;
@@ -780,35 +893,20 @@ void maia_link_exit(MaiaState *s)
     for (i = 0; i < l->nports; i++) {
         MaiaPort *p = &l->port[i];
 
-        if (p->tx_thread_started) {
-            /*
-             * The thread may be waiting for the BQL we hold: let it in to
-             * see tx_exit (written under both locks) and leave.
-             */
-            qemu_mutex_lock(&p->tx_lock);
-            p->tx_exit = true;
-            qemu_cond_signal(&p->tx_cond);
-            qemu_mutex_unlock(&p->tx_lock);
-            bql_unlock();
-            qemu_thread_join(&p->tx_thread);
-            bql_lock();
-            p->tx_thread_started = false;
-            qemu_cond_destroy(&p->tx_cond);
-            qemu_mutex_destroy(&p->tx_lock);
-        }
         if (p->nic) {
             qemu_del_nic(p->nic);
             p->nic = NULL;
         }
+        g_clear_pointer(&p->tx_bh, qemu_bh_delete);
+        g_clear_pointer(&p->rx_bh, qemu_bh_delete);
+        g_clear_pointer(&p->rsc_bh, qemu_bh_delete);
         for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
-            timer_free(p->qp[q].irq_timer);
-            p->qp[q].irq_timer = NULL;
-            g_free(p->qp[q].rsc.buf);
+            g_clear_pointer(&p->qp[q].irq_timer, timer_free);
+            g_clear_pointer(&p->qp[q].rsc.buf, g_free);
+            p->qp[q].rsc.active = false;
         }
-        qemu_bh_delete(p->rx_bh);
-        qemu_bh_delete(p->rsc_bh);
-        g_free(p->txbuf);
-        g_free(p->segbuf);
+        g_clear_pointer(&p->txbuf, g_free);
+        g_clear_pointer(&p->segbuf, g_free);
     }
     memory_region_del_subregion(&s->mmio, &l->mmio);
 }
@@ -822,13 +920,19 @@ void maia_link_reset(MaiaState *s)
     }
 }
 
-static int maia_port_post_load(void *opaque, int version_id)
+/* An incoming port state: every value an index or divisor comes from. */
+static bool maia_port_state_ok(MaiaPort *p)
 {
-    MaiaPort *p = opaque;
+    uint32_t lanes = maia_port_lanes(p);
     unsigned i;
 
-    if (!p->s) {
-        return 0;               /* port not present on this device */
+    if (p->dbg_lane_sel >= lanes || p->lane_limit > lanes ||
+        p->state > MAIA_LINK_STATE_UP ||
+        p->reason > MAIA_LINK_DOWN_OVERTEMP ||
+        p->max_frame < MAIA_MAX_FRAME_MIN ||
+        p->max_frame > MAIA_MAX_FRAME_MAX ||
+        (p->fec != MAIA_FEC_OFF && p->fec != MAIA_FEC_RS)) {
+        return false;
     }
     for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
         MaiaQpair *qp = &p->qp[i];
@@ -838,9 +942,47 @@ static int maia_port_post_load(void *opaque, int version_id)
             (qp->tx.size && (qp->tx.head >= qp->tx.size ||
                              qp->tx.tail >= qp->tx.size)) ||
             (qp->rx.size && (qp->rx.head >= qp->rx.size ||
-                             qp->rx.tail >= qp->rx.size))) {
-            return -EINVAL;
+                             qp->rx.tail >= qp->rx.size)) ||
+            (qp->rx.buf_len && (qp->rx.buf_len < MAIA_RX_BUF_MIN ||
+                                qp->rx.buf_len > MAIA_RX_BUF_MAX)) ||
+            (maia_txr_usable(&qp->tx) && !qp->tx.size) ||
+            (maia_rxr_usable(&qp->rx) && (!qp->rx.size || !qp->rx.buf_len)) ||
+            qp->rx_usecs > MAIA_COALESCE_USECS_MAX ||
+            qp->tx_usecs > MAIA_COALESCE_USECS_MAX ||
+            qp->rx_frames > MAIA_COALESCE_FRAMES_MAX ||
+            qp->tx_frames > MAIA_COALESCE_FRAMES_MAX) {
+            return false;
         }
+    }
+    return true;
+}
+
+static int maia_port_post_load(void *opaque, int version_id)
+{
+    MaiaPort *p = opaque;
+    uint32_t lanes_mask;
+    unsigned i;
+
+    if (!p->s) {
+        return 0;               /* port not present on this device */
+    }
+    if (!maia_port_state_ok(p)) {
+        return -EINVAL;
+    }
+    lanes_mask = MAKE_64BIT_MASK(0, maia_port_lanes(p));
+    p->ctrl &= MAIA_P_CTRL_ENABLE | MAIA_P_CTRL_LOOPBACK | MAIA_P_CTRL_RSC;
+    p->int_mask &= MAIA_P_INT_LINK | MAIA_P_INT_MODULE;
+    p->rss_ctrl &= MAIA_RSS_ALL;
+    p->mod_page &= MAIA_MOD_PAGE_BANK | MAIA_MOD_PAGE_PAGE;
+    p->lane_kill &= lanes_mask;
+    p->lanes_active &= lanes_mask;
+    p->adv_lanes &= lanes_mask;
+    for (i = 0; i < MAIA_PORT_QPAIRS; i++) {
+        MaiaQpair *qp = &p->qp[i];
+
+        qp->tx.ctrl &= MAIA_TXR_CTRL_ENABLE | MAIA_TXR_CTRL_ERROR;
+        qp->rx.ctrl &= MAIA_RXR_CTRL_ENABLE | MAIA_RXR_CTRL_ERROR;
+        qp->tx.stalled = false;
         qp->tx.cache_n = 0;
         qp->rx.cache_n = 0;
         qp->rx_first = qp->tx_first = qemu_clock_get_ns(QEMU_CLOCK_VIRTUAL);
@@ -883,6 +1025,35 @@ static const VMStateDescription vmstate_maia_qpair = {
     },
 };
 
+static bool maia_port_peer_needed(void *opaque)
+{
+    MaiaPort *p = opaque;
+
+    return p->s && p->peer_seen;
+}
+
+/* What the port learnt from its peer's training frames: no link flap. */
+static const VMStateDescription vmstate_maia_port_peer = {
+    .name = "maia/link/port/peer",
+    .version_id = 1,
+    .minimum_version_id = 1,
+    .needed = maia_port_peer_needed,
+    .fields = (const VMStateField[]) {
+        VMSTATE_BOOL(peer_seen, MaiaPort),
+        VMSTATE_UINT64(peer_serial, MaiaPort),
+        VMSTATE_UINT32(peer_port, MaiaPort),
+        VMSTATE_UINT32(peer_lanes, MaiaPort),
+        VMSTATE_UINT32(peer_nlanes, MaiaPort),
+        VMSTATE_UINT32(peer_rate, MaiaPort),
+        VMSTATE_UINT32(peer_fec, MaiaPort),
+        VMSTATE_UINT32(peer_flags, MaiaPort),
+        VMSTATE_UINT16_ARRAY(peer_txpwr, MaiaPort, MAIA_PORT_LANES_MAX),
+        VMSTATE_UINT32(train_ticks, MaiaPort),
+        VMSTATE_UINT32(train_seq, MaiaPort),
+        VMSTATE_END_OF_LIST()
+    },
+};
+
 static const VMStateDescription vmstate_maia_port = {
     .name = "maia/link/port",
     .version_id = 1,
@@ -921,6 +1092,10 @@ static const VMStateDescription vmstate_maia_port = {
         VMSTATE_STRUCT_ARRAY(qp, MaiaPort, MAIA_PORT_QPAIRS, 1,
                              vmstate_maia_qpair, MaiaQpair),
         VMSTATE_END_OF_LIST()
+    },
+    .subsections = (const VMStateDescription * const []) {
+        &vmstate_maia_port_peer,
+        NULL
     },
 };
 

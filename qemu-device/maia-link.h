@@ -9,12 +9,14 @@
  * maia-link-pkt.c   frame parsing and Internet checksums (TX and RX)
  * maia-link-phy.c   lanes, training, FEC, module memory, faults
  *
- * Everything here runs under the BQL: MMIO handlers, each port's transmit
- * thread (which takes the BQL for a batch: the net layer and MSI-X need
- * it), the RX-flush bottom halves, the interrupt moderation timers, the
- * training tick, the net layer's receive callbacks and QOM property
- * setters. So no state below needs a lock of its own, except the transmit
- * thread's wake-up flags (tx_lock; never held while taking the BQL).
+ * Everything here runs under the BQL in the main loop or a vCPU: MMIO
+ * handlers, each port's transmit bottom half, the RX-flush bottom halves,
+ * the interrupt moderation timers, the training tick, the net layer's
+ * receive callbacks and QOM property setters. So no state below needs a
+ * lock of its own, and nothing here ever drops the BQL. The bottom halves
+ * are guarded and the timers engage the device's reentrancy guard, so the
+ * ports' own DMA and MSI-X cannot reach their registers. While the VM is
+ * stopped the bottom halves do nothing (a VM-state handler restarts them).
  */
 #ifndef HW_MISC_MAIA_LINK_H
 #define HW_MISC_MAIA_LINK_H
@@ -34,6 +36,8 @@ struct MaiaPort;
 #define MAIA_TXD_CACHE          64      /* descriptors fetched per DMA */
 #define MAIA_RXD_CACHE          64
 #define MAIA_TX_BUDGET          256     /* packets per ring per batch */
+/* bytes gathered and put on the wire per batch (one BQL hold) */
+#define MAIA_TX_WORK_BUDGET     (2 * 1024 * 1024)
 #define MAIA_TRAIN_PERIOD_NS    (MAIA_TRAIN_PERIOD_MS * SCALE_MS)
 #define MAIA_PEER_TIMEOUT_NS    (MAIA_TRAIN_PEER_TIMEOUT_MS * SCALE_MS)
 #define MAIA_TRAIN_FAIL_TICKS   5
@@ -49,6 +53,7 @@ typedef struct MaiaTxRing {
     uint32_t tail;
     uint64_t wb;
     uint32_t ctrl;
+    bool stalled;               /* packet at HEAD incomplete: wait for TAIL */
     /* descriptor cache: cache_n descriptors starting at ring index head */
     uint32_t cache_n;
     uint32_t cache_pos;
@@ -121,12 +126,9 @@ typedef struct MaiaPort {
 
     NICConf conf;
     NICState *nic;
-    QemuThread tx_thread;       /* moves frames from the TX rings */
-    QemuMutex tx_lock;
-    QemuCond tx_cond;
-    bool tx_kick;               /* tx_lock: work for the thread */
-    bool tx_exit;               /* tx_lock: the device goes away */
-    bool tx_thread_started;
+    QEMUBH *tx_bh;              /* moves frames from the TX rings */
+    unsigned tx_first;          /* TX ring the next batch starts with */
+    uint64_t tx_work;           /* bytes of the current batch */
     QEMUBH *rx_bh;
     QEMUBH *rsc_bh;             /* flushes the coalescing contexts */
     bool tx_blocked;            /* waiting for the backend's sent callback */
@@ -208,6 +210,7 @@ typedef struct MaiaLink {
     unsigned nports;
     QEMUTimer *tick;
     int64_t last_tick;
+    VMChangeStateEntry *vmse;
     MaiaPort port[MAIA_MAX_PORTS];
 } MaiaLink;
 
@@ -280,8 +283,8 @@ uint32_t maia_pseudo_sum(const uint8_t *buf, const MaiaPkt *pk,
                          unsigned l4_len);
 
 /* maia-link-tx.c */
-void *maia_port_tx_thread(void *opaque);
-/* Wake the port's transmit thread; any context, BQL held or not. */
+void maia_port_tx_bh(void *opaque);
+/* Schedule the port's transmit bottom half. */
 void maia_port_tx_kick(MaiaPort *p);
 void maia_txr_ctrl(MaiaPort *p, MaiaQpair *qp, uint32_t val);
 

@@ -31,11 +31,20 @@
  *  - Reset, ring reset, VM stop and unrealize run under the BQL and wait
  *    on idle_cond for the workers to reach a safe point (between commands,
  *    between chunks of a command, in WAIT, or idle). Workers check their
- *    abort flag at each safe point, so this wait is short. Should a worker
- *    ever block on the BQL anyway (the one known path is a vIOMMU that
- *    reports a translation fault by MSI from the translating thread), the
- *    waiter releases the BQL for a moment every 100 ms so that it can go
- *    on: there is no deadlock, only a delay.
+ *    abort flag at each safe point, so this wait is short. A device reset
+ *    first flags every ring, busy or not, and counts itself in
+ *    MaiaEngine.quiesce, which the worker loop checks before it fetches a
+ *    job: a worker woken by a doorbell just before the reset cannot start
+ *    a job while the reset waits, so the reset always returns.
+ *  - Should a worker ever block on the BQL (the one known path is a vIOMMU
+ *    that takes the BQL or reports a translation fault by MSI from the
+ *    translating thread), the waiter releases the BQL for a moment every
+ *    100 ms so that it can go on: there is no deadlock, only a delay.
+ *    Other threads may enter the device meanwhile; everything they can do
+ *    is consistent with a reset in progress (quiesce, abort flags), and
+ *    unrealize marks the device gone first (MMIO is ignored from then on)
+ *    and frees the engine only when no other thread waits in it
+ *    (MaiaEngine.waiters).
  *
  * Time. Device time (TIMESTAMP, completion timestamps, busy counters,
  * telemetry) is QEMU_CLOCK_VIRTUAL: it stops while the VM is stopped.
@@ -252,10 +261,16 @@ void maia_job_fence_done(MaiaJob *j, bool irq)
 
 /* The worker of a ring */
 
+/*
+ * The completion record: the job's data is written before the record, and
+ * the record's body before its SEQ, so that a driver that sees a new SEQ
+ * also sees the status and the data that go with it.
+ */
 static bool maia_ring_write_record(MaiaRing *ring, uint64_t compl,
                                    uint64_t seq, uint32_t status,
                                    uint32_t err_index, uint64_t err_addr)
 {
+    const size_t body = offsetof(struct maia_ring_compl, status);
     struct maia_ring_compl r = {
         .seq = cpu_to_le64(seq),
         .status = cpu_to_le32(status),
@@ -263,8 +278,16 @@ static bool maia_ring_write_record(MaiaRing *ring, uint64_t compl,
         .err_addr = cpu_to_le64(err_addr),
         .timestamp = cpu_to_le64(maia_now()),
     };
+    MaiaState *s = ring->e->s;
 
-    return maia_dma_write(ring->e->s, compl, &r, sizeof(r)) == MEMTX_OK;
+    QEMU_BUILD_BUG_ON(offsetof(struct maia_ring_compl, seq) != 0);
+    smp_wmb();                  /* the job's data before the record */
+    if (maia_dma_write(s, compl + body, (uint8_t *)&r + body,
+                       sizeof(r) - body) != MEMTX_OK) {
+        return false;
+    }
+    smp_wmb();                  /* the record's body before its SEQ */
+    return maia_dma_write(s, compl, &r.seq, sizeof(r.seq)) == MEMTX_OK;
 }
 
 /* Worker, no lock held: run the job at @head and retire it. */
@@ -276,6 +299,7 @@ static void maia_ring_run_job(MaiaRing *ring, uint32_t head, uint64_t base,
     uint64_t desc_addr = base + (uint64_t)head * sizeof(struct maia_job_desc);
     struct maia_job_desc d;
     uint32_t err_index = MAIA_COMPL_ERR_DESCRIPTOR, flags = 0, abort_mode;
+    uint32_t cur_cmd;
     uint64_t seq;
     bool consumed = true, rec_ok, irq = false;
 
@@ -317,14 +341,15 @@ static void maia_ring_run_job(MaiaRing *ring, uint32_t head, uint64_t base,
     }
     maia_unit_release_locked(e, ring);
     abort_mode = e->stopping ? MAIA_ABORT_DISCARD : ring->abort;
+    cur_cmd = ring->cur_cmd;
     qemu_mutex_unlock(&e->lock);
 
     if (j.aborted) {
         if (abort_mode == MAIA_ABORT_RECORD && consumed) {
             maia_ring_write_record(ring, compl, seq, MAIA_JOB_ABORTED,
-                                   ring->cur_cmd, 0);
+                                   cur_cmd, 0);
         }
-        trace_maia_job_abort(ring->index, seq, ring->cur_cmd,
+        trace_maia_job_abort(ring->index, seq, cur_cmd,
                              abort_mode == MAIA_ABORT_RECORD);
         qemu_mutex_lock(&e->lock);
         ring->active = false;
@@ -379,7 +404,8 @@ void *maia_ring_thread(void *opaque)
         uint64_t base, compl;
 
         if (ring->state != MAIA_RING_STATE_RUNNING ||
-            ring->head == ring->tail || !e->vm_running || ring->abort) {
+            ring->head == ring->tail || !e->vm_running || ring->abort ||
+            e->quiesce) {
             qemu_cond_wait(&ring->cond, &e->lock);
             continue;
         }
@@ -410,6 +436,7 @@ static void maia_engine_wait_locked(MaiaEngine *e,
                                     bool (*done)(MaiaEngine *e, void *opaque),
                                     void *opaque)
 {
+    e->waiters++;
     while (!done(e, opaque)) {
         if (!qemu_cond_timedwait(&e->idle_cond, &e->lock,
                                  MAIA_QUIESCE_POLL_MS) && bql_locked()) {
@@ -420,6 +447,8 @@ static void maia_engine_wait_locked(MaiaEngine *e,
             qemu_mutex_lock(&e->lock);
         }
     }
+    e->waiters--;
+    qemu_cond_broadcast(&e->idle_cond);
 }
 
 static bool maia_all_idle(MaiaEngine *e, void *opaque)
@@ -457,16 +486,38 @@ void maia_engine_abort_all_locked(MaiaEngine *e, uint32_t mode)
 {
     unsigned i;
 
+    /*
+     * Every ring, not only the busy ones: a worker that a doorbell woke
+     * but that has not fetched its job yet must not fetch it now.
+     */
+    e->quiesce++;
     for (i = 0; i < e->nrings; i++) {
-        if (e->ring[i].active) {
-            e->ring[i].abort = mode;
-        }
+        e->ring[i].abort = mode;
         qemu_cond_signal(&e->ring[i].cond);
     }
     maia_engine_wait_locked(e, maia_all_idle, NULL);
-    for (i = 0; i < e->nrings; i++) {
-        e->ring[i].abort = MAIA_ABORT_NONE;
+    if (!--e->quiesce) {
+        for (i = 0; i < e->nrings; i++) {
+            e->ring[i].abort = MAIA_ABORT_NONE;
+        }
     }
+}
+
+static bool maia_no_other_waiter(MaiaEngine *e, void *opaque)
+{
+    return e->waiters == 1;     /* ourselves */
+}
+
+void maia_engine_stop_locked(MaiaEngine *e)
+{
+    unsigned i;
+
+    e->stopping = true;
+    maia_engine_abort_all_locked(e, MAIA_ABORT_DISCARD);
+    for (i = 0; i < e->nrings; i++) {
+        qemu_cond_signal(&e->ring[i].cond);
+    }
+    maia_engine_wait_locked(e, maia_no_other_waiter, NULL);
 }
 
 void maia_ring_abort_locked(MaiaRing *ring)

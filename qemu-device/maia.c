@@ -126,10 +126,14 @@ static void maia_soft_reset(MaiaState *s)
     trace_maia_reset("register", s->reset_count);
 }
 
-/* Bus/system reset: the PCI core has reset config space and MSI-X. */
-static void maia_qdev_reset(DeviceState *dev)
+/*
+ * Bus/system reset (the hold phase; the PCI core has reset config space
+ * and MSI-X): the engine is quiesced and the ports stopped before the
+ * registers go back to their reset values.
+ */
+static void maia_reset_hold(Object *obj, ResetType type)
 {
-    MaiaState *s = MAIA(dev);
+    MaiaState *s = MAIA(obj);
 
     maia_engine_reset(s, "device");
     maia_reset_regs(s);
@@ -152,6 +156,9 @@ static uint64_t maia_mmio_read(void *opaque, hwaddr addr, unsigned size)
     MaiaState *s = opaque;
     uint32_t val;
 
+    if (s->gone) {
+        return 0;
+    }
     if (!maia_in_block(addr, MAIA_CORE_BASE, MAIA_CORE_SIZE)) {
         val = maia_engine_mmio_read(s, addr);
         trace_maia_mmio_read(addr, val, size);
@@ -221,6 +228,9 @@ static void maia_mmio_write(void *opaque, hwaddr addr, uint64_t val64,
 
     trace_maia_mmio_write(addr, val64, size);
 
+    if (s->gone) {
+        return;
+    }
     if (!maia_in_block(addr, MAIA_CORE_BASE, MAIA_CORE_SIZE)) {
         maia_engine_mmio_write(s, addr, val);
         return;
@@ -376,7 +386,7 @@ static void maia_realize(PCIDevice *pdev, Error **errp)
         msix_uninit_exclusive_bar(pdev);
         goto err_pcie;
     }
-    maia_engine_realize(s, errp);       /* cannot fail */
+    maia_engine_realize(s);
 
     s->reset_count = 0;
     maia_reset_regs(s);
@@ -392,10 +402,22 @@ err_pcie:
     }
 }
 
+/*
+ * Unrealize. A vCPU may still be on its way into BAR0 (it resolved the
+ * region before the PCI core unmapped the BARs and waits for the BQL), and
+ * the engine's quiescing may let it in (maia-ring.c): mark the device gone
+ * first, so that such accesses do nothing. Then stop the engine, while
+ * everything else is intact (its wait may let the main loop run the
+ * ports' timers and bottom halves), and take the ports down last (nothing
+ * in there drops the BQL).
+ */
 static void maia_exit(PCIDevice *pdev)
 {
-    maia_engine_exit(MAIA(pdev));
-    maia_link_exit(MAIA(pdev));
+    MaiaState *s = MAIA(pdev);
+
+    s->gone = true;
+    maia_engine_exit(s);
+    maia_link_exit(s);
     msix_uninit_exclusive_bar(pdev);
     if (pci_is_express(pdev)) {
         pcie_cap_exit(pdev);
@@ -465,6 +487,7 @@ static const VMStateDescription vmstate_maia = {
 static void maia_class_init(ObjectClass *klass, void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(klass);
+    ResettableClass *rc = RESETTABLE_CLASS(klass);
     PCIDeviceClass *k = PCI_DEVICE_CLASS(klass);
     MaiaClass *mc = MAIA_CLASS(klass);
 
@@ -490,7 +513,7 @@ static void maia_class_init(ObjectClass *klass, void *data)
         "Command rings, 1.." stringify(MAIA_MAX_RINGS));
     object_class_property_set_description(klass, "serial",
         "Serial number; 0 derives one from the device's QOM path");
-    device_class_set_legacy_reset(dc, maia_qdev_reset);
+    rc->phases.hold = maia_reset_hold;
     dc->vmsd = &vmstate_maia;
 }
 

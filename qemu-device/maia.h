@@ -81,6 +81,13 @@ struct MaiaState {
     /* Counts register resets since the device was created; survives resets */
     uint32_t reset_count;
 
+    /*
+     * Unrealize has begun: BAR0 accesses that were already on their way
+     * (a vCPU that resolved the region before the BARs were unmapped) are
+     * ignored from here on.
+     */
+    bool gone;
+
     MaiaRegs regs;
 
     MaiaLink link;              /* optical ports: maia-link.h */

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every selftest suite in VM sessions and print "N passed, N failed".
 # Usage: scripts/check.sh [--tier debug] [SUITE[:TEST]]...   (default: everything)
-# A suite is a kselftest collection (maia_core, maia_accel, maia_net) or
-# "contract" (scripts/contract-check.sh, on the host); a kernel splat or a
-# guest that does not finish counts as a failure.
+# A suite is a kselftest collection (maia_core, maia_accel, maia_net),
+# "contract" (scripts/contract-check.sh, on the host) or "qtest" (the device
+# model's qtest, scripts/qtest-check.sh, on the host; "qtest:/x86_64/maia/..."
+# runs one case); a kernel splat or a guest that does not finish counts as a
+# failure.
 #
 # --tier debug runs the debug sessions instead (on the kernel in
 # $MAIA_KERNEL_TREE, see scripts/debug-kernel.sh; results in
@@ -224,6 +226,23 @@ if [ -n "$want_contract" ]; then
 	echo "=== host: contract"
 	run "$repo/scripts/contract-check.sh" "$results/contract.ktap"
 	[ "$dry" = 1 ] || cat "$results/contract.ktap"
+fi
+
+# The device model's qtest (scripts/qtest-check.sh, on the host: QEMU with
+# -accel qtest, hostile register and descriptor values, a seeded fuzzer):
+# selected by no arguments, by "qtest" or by "qtest:TESTPATH".
+want_qtest=$([ ${#filter[@]} -eq 0 ] && [ "$tier" = main ] && echo 1)
+qtest_args=()
+for f in "${filter[@]}"; do
+	case $f in
+	qtest) want_qtest=1 ;;
+	qtest:*) want_qtest=1; qtest_args+=(-p "${f#qtest:}") ;;
+	esac
+done
+if [ -n "$want_qtest" ]; then
+	echo "=== host: qtest"
+	run "$repo/scripts/qtest-check.sh" "$results/qtest.ktap" "${qtest_args[@]}"
+	[ "$dry" = 1 ] || cat "$results/qtest.ktap"
 fi
 
 for ((i = 0; i < ${#sessions[@]}; i += 6)); do

@@ -165,6 +165,16 @@ else
 fi
 set_block "$MISC/trace-events" "$blk"
 
+# The device's qtest (qemu-device/tests/maia-test.c), built with QEMU's
+# libqtest and libqos; scripts/qtest-check.sh runs it.
+QTEST=$SRC/tests/qtest
+install_if_changed "$ROOT/qemu-device/tests/maia-test.c" "$QTEST/maia-test.c"
+cat >"$blk" <<'EOF'
+maia_test = executable('maia-test', files('maia-test.c'),
+                       dependencies: [qemuutil, qos])
+EOF
+set_block "$QTEST/meson.build" "$blk"
+
 rm -f "$blk"
 trap - EXIT
 
@@ -192,5 +202,5 @@ for d in "${FIRMWARE_DIRS[@]}"; do
 done
 
 # 4. Build ------------------------------------------------------------------
-ninja -C "$OBJ" qemu-system-x86_64 qemu-img
-log "built $OBJ/qemu-system-x86_64"
+ninja -C "$OBJ" qemu-system-x86_64 qemu-img tests/qtest/maia-test
+log "built $OBJ/qemu-system-x86_64 and $OBJ/tests/qtest/maia-test"

@@ -518,6 +518,9 @@ struct maia_txd {
 #define MAIA_TXD_TSO			BIT(2)	/* segment TCP */
 #define MAIA_TX_MAX_PACKET		(65536 + 512)
 #define MAIA_TX_MAX_DESCS		64	/* per packet */
+/* TSO: smallest MSS and longest header a packet may ask for */
+#define MAIA_TSO_MSS_MIN		64
+#define MAIA_TSO_HDR_MAX		256
 
 /*
  * RX descriptor: the driver writes .read (addr, rest zero); the device
