@@ -8,7 +8,6 @@
 
 #include <linux/auxiliary_bus.h>
 #include <linux/dma-resv.h>
-#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/pci.h>
@@ -314,9 +313,11 @@ static void maia_accel_remove(struct auxiliary_device *adev)
 	struct maia_file *mfile, *tmp;
 	LIST_HEAD(files);
 
+	/*
+	 * Also zaps every CPU mapping of the device's objects: HBM refaults
+	 * (maia_hbm_vm_fault) and gets SIGBUS from now on.
+	 */
 	drm_dev_unplug(&accel->drm);
-	/* Userspace mappings of HBM refault, and get SIGBUS. */
-	unmap_mapping_range(accel->drm.anon_inode->i_mapping, 0, 0, 1);
 
 	mutex_lock(&accel->files_lock);
 	list_for_each_entry(mfile, &accel->files, link) {

@@ -177,11 +177,13 @@ static void maia_hbm_bo_free(struct drm_gem_object *obj)
 }
 
 /*
- * HBM is mapped page by page on fault, inside drm_dev_enter(): device
- * removal zaps every mapping of the DRM device (maia_accel_remove), after
- * which an access faults here again and gets SIGBUS. A mapping made before
- * an unbind therefore never reaches the BAR (or whatever device is given
- * that address range) again, not even after a rebind.
+ * HBM is mapped on fault, inside drm_dev_enter(): drm_dev_unplug() in
+ * device removal waits for faults under way and then zaps every mapping of
+ * the DRM device, after which an access faults here again and gets SIGBUS.
+ * (Mapping the whole range at mmap() time instead would race with the
+ * zap: drm_gem_mmap() checks for unplug only on entry.) A mapping made
+ * before an unbind therefore never reaches the BAR (or whatever device is
+ * given that address range) again, not even after a rebind.
  */
 static vm_fault_t maia_hbm_vm_fault(struct vm_fault *vmf)
 {
