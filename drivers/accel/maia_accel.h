@@ -20,6 +20,7 @@
 #define MAIA_QUEUE_BAN_FAULTS	4
 
 struct maia_accel;
+struct maia_coredump;
 
 /**
  * struct maia_ring - one command ring and the drm_sched scheduler feeding it
@@ -31,6 +32,8 @@ struct maia_accel;
  * @next_seq: seq of the last job pushed
  * @fence_ctx: dma_fence context of the hw fences
  * @name: scheduler name
+ * @dump_work: registers @dump with devcoredump
+ * @dump: snapshot taken by the timeout handler, not yet registered
  */
 struct maia_ring {
 	struct maia_accel *accel;
@@ -41,6 +44,8 @@ struct maia_ring {
 	u64 next_seq;
 	u64 fence_ctx;
 	char name[16];
+	struct work_struct dump_work;
+	struct maia_coredump *dump;
 };
 
 /**
@@ -56,8 +61,12 @@ struct maia_ring {
  * @num_sched_normal: entries in @sched_normal
  * @sched_high: schedulers for high priority queues
  * @num_sched_high: entries in @sched_high
- * @files_lock: protects @files
- * @files: open files (struct maia_file.link), torn down on remove
+ * @files_lock: protects @files; held while a file's VM is torn down
+ * @files: every struct maia_file not yet released (maia_file.link), open
+ *         or kept by its jobs; device removal tears their state down
+ * @dma_lock: protects @dma_bos and the DMA mapping of every shmem object
+ * @dma_bos: shmem objects mapped for the PCI function
+ *           (maia_shmem_bo.dma_link), unmapped at the latest on removal
  * @inject_hang_pid: debugfs knob: the next job submitted by this process
  *                   id hangs its ring (0: off)
  * @jobs_timed_out: statistic
@@ -76,6 +85,8 @@ struct maia_accel {
 	unsigned int num_sched_high;
 	struct mutex files_lock; /* files */
 	struct list_head files;
+	struct mutex dma_lock; /* dma_bos, maia_shmem_bo.dma_* */
+	struct list_head dma_bos;
 	atomic_t inject_hang_pid;
 	atomic64_t jobs_timed_out;
 };
@@ -84,7 +95,8 @@ struct maia_accel {
  * struct maia_file - per open file state: one device address space
  * @refcount: held by the DRM file and by every job not yet freed
  * @accel: device
- * @link: entry in maia_accel.files
+ * @link: entry in maia_accel.files, from creation to release
+ * @remove_link: entry in the list of files device removal tears down
  * @vm_lock: protects @as, @va_mm and the bindings in it
  * @as: device address space; NULL once the device is gone
  * @va_mm: device virtual address ranges in use
@@ -96,6 +108,7 @@ struct maia_file {
 	struct kref refcount;
 	struct maia_accel *accel;
 	struct list_head link;
+	struct list_head remove_link;
 	struct mutex vm_lock; /* as, va_mm */
 	struct maia_as *as;
 	struct drm_mm va_mm;
@@ -125,7 +138,10 @@ struct maia_binding {
  * @entity: scheduler entity
  * @id: queue id in the file
  * @priority: DRM_MAIA_PRIORITY_*
- * @submit_lock: keeps arm + push of jobs in order
+ * @submit_lock: keeps arm + push of jobs in order; protects @dead
+ * @dead: the queue is being destroyed: no job may be armed any more
+ * @cancel_error: nonzero once jobs not yet on a ring are to be dropped
+ *                with this error instead of run (file closed, device gone)
  * @submitted: jobs submitted
  * @completed: jobs whose hardware fence signalled
  * @faults: jobs that failed
@@ -139,7 +155,9 @@ struct maia_queue {
 	struct drm_sched_entity entity;
 	u32 id;
 	u32 priority;
-	struct mutex submit_lock; /* job arm/push order */
+	struct mutex submit_lock; /* job arm/push order, dead */
+	bool dead;
+	int cancel_error;
 	atomic64_t submitted;
 	atomic64_t completed;
 	atomic_t faults;
@@ -187,15 +205,17 @@ struct maia_job {
 /**
  * struct maia_shmem_bo - host memory object
  * @base: shmem GEM object
- * @dma_lock: protects @dma_sgt
  * @dma_sgt: pages mapped for the PCI function, set on first bind
  * @dma_dev: device @dma_sgt is mapped for (reference held)
+ * @dma_link: entry in maia_accel.dma_bos while @dma_sgt is set
+ *
+ * The dma_* fields are protected by maia_accel.dma_lock.
  */
 struct maia_shmem_bo {
 	struct drm_gem_shmem_object base;
-	struct mutex dma_lock; /* dma_sgt */
 	struct sg_table *dma_sgt;
 	struct device *dma_dev;
+	struct list_head dma_link;
 };
 
 /**
@@ -234,6 +254,7 @@ struct drm_gem_object *maia_gem_prime_import(struct drm_device *drm,
 struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 				 struct drm_gem_object *obj);
 int maia_hbm_init(struct maia_accel *accel);
+void maia_gem_unmap_all(struct maia_accel *accel);
 int maia_ioctl_bo_create(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int maia_ioctl_bo_info(struct drm_device *drm, void *data,
@@ -251,7 +272,7 @@ int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,
 /* maia_job.c */
 int maia_rings_init(struct maia_accel *accel);
 void maia_rings_fini(struct maia_accel *accel);
-void maia_file_destroy_queues(struct maia_file *mfile);
+void maia_file_destroy_queues(struct maia_file *mfile, int cancel_error);
 int maia_ioctl_queue_create(struct drm_device *drm, void *data,
 			    struct drm_file *file);
 int maia_ioctl_queue_destroy(struct drm_device *drm, void *data,
@@ -262,7 +283,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 		      struct drm_file *file);
 
 /* maia_sysfs.c */
-int maia_sysfs_init(struct maia_accel *accel, struct device *dev);
+extern const struct attribute_group *maia_accel_groups[];
 
 /* maia_debugfs.c */
 void maia_debugfs_init(struct maia_accel *accel);

@@ -7,6 +7,7 @@
  */
 
 #include <linux/auxiliary_bus.h>
+#include <linux/dma-resv.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/pci.h>
@@ -98,6 +99,8 @@ static int maia_open(struct drm_device *drm, struct drm_file *file)
 		return -ENODEV;
 	mfile = maia_file_create(accel);
 	if (!IS_ERR(mfile)) {
+		/* Dropped by maia_file_release(), possibly after the close. */
+		drm_dev_get(drm);
 		mutex_lock(&accel->files_lock);
 		list_add_tail(&mfile->link, &accel->files);
 		mutex_unlock(&accel->files_lock);
@@ -107,44 +110,82 @@ static int maia_open(struct drm_device *drm, struct drm_file *file)
 	return PTR_ERR_OR_ZERO(mfile);
 }
 
+/*
+ * The file's queues go now: jobs still waiting in them are cancelled
+ * (-ECANCELED), jobs already on a ring finish. This may wait for the
+ * dependencies of queued jobs; no device-wide lock is held meanwhile.
+ * Device removal may be destroying the same queues: queues_lock makes one
+ * of the two do it, and removal shuts the rings down only afterwards (the
+ * file holds its reference until the put below, so removal sees it).
+ */
 static void maia_postclose(struct drm_device *drm, struct drm_file *file)
 {
-	struct maia_accel *accel = to_maia_accel(drm);
 	struct maia_file *mfile = file->driver_priv;
-	bool listed;
 
-	/*
-	 * Under files_lock so that device removal, which takes the list, sees
-	 * either this file with its queues or neither. After removal the
-	 * queues are already gone.
-	 */
-	mutex_lock(&accel->files_lock);
-	listed = !list_empty(&mfile->link);
-	list_del_init(&mfile->link);
-	if (listed)
-		maia_file_destroy_queues(mfile);
-	mutex_unlock(&accel->files_lock);
+	maia_file_destroy_queues(mfile, -ECANCELED);
 	maia_file_put(mfile);
+}
+
+/* Memory in the standard drm-usage-stats keys, one region per kind. */
+static void maia_show_memory_stats(struct drm_printer *p, struct drm_file *file)
+{
+	struct drm_memory_stats stats[2] = { };	/* system, hbm */
+	struct drm_gem_object *obj;
+	int id;
+
+	spin_lock(&file->table_lock);
+	idr_for_each_entry(&file->object_idr, obj, id) {
+		struct drm_memory_stats *s = &stats[maia_bo_is_hbm(obj)];
+		bool resident = maia_bo_is_hbm(obj) ||
+				to_drm_gem_shmem_obj(obj)->pages;
+
+		if (drm_gem_object_is_shared_for_memory_stats(obj))
+			s->shared += obj->size;
+		else
+			s->private += obj->size;
+		if (resident)
+			s->resident += obj->size;
+		if (!dma_resv_test_signaled(obj->resv, DMA_RESV_USAGE_BOOKKEEP))
+			s->active += obj->size;
+	}
+	spin_unlock(&file->table_lock);
+	drm_print_memory_stats(p, &stats[0], DRM_GEM_OBJECT_RESIDENT, "system");
+	drm_print_memory_stats(p, &stats[1], DRM_GEM_OBJECT_RESIDENT, "hbm");
 }
 
 static void maia_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
+	struct maia_accel *accel = to_maia_accel(file->minor->dev);
 	struct maia_file *mfile = file->driver_priv;
+	int idx;
 
+	/* The DRM device hangs off an auxiliary device: name the function. */
+	if (drm_dev_enter(&accel->drm, &idx)) {
+		drm_printf(p, "drm-pdev:\t%s\n",
+			   pci_name(maia_core_pdev(accel->core)));
+		drm_dev_exit(idx);
+	}
 	drm_printf(p, "drm-engine-compute:\t%llu ns\n",
 		   (unsigned long long)atomic64_read(&mfile->engine_ns));
-	drm_show_memory_stats(p, file);
+	maia_show_memory_stats(p, file);
 }
 
 /*
  * The DRM core silently truncates or zero-extends an argument whose size
  * differs from the kernel's structure. maia's uAPI promises -EINVAL instead,
  * so driver ioctls are checked for the exact size before the core sees them.
+ * Driver ioctls run inside drm_dev_enter(): device removal waits for the
+ * ones under way, and later ones fail with -ENODEV. 32-bit callers go
+ * through drm_compat_ioctl(), which translates the core ioctls whose layout
+ * differs (maia's own structures are the same on both ABIs).
  */
-static long maia_accel_ioctl(struct file *filp, unsigned int cmd,
-			     unsigned long arg)
+static long maia_accel_do_ioctl(struct file *filp, unsigned int cmd,
+				unsigned long arg, bool compat)
 {
+	struct drm_file *file = filp->private_data;
 	unsigned int nr = _IOC_NR(cmd);
+	long ret;
+	int idx;
 
 	if (nr >= DRM_COMMAND_BASE && nr < DRM_COMMAND_END) {
 		unsigned int index = nr - DRM_COMMAND_BASE;
@@ -157,16 +198,39 @@ static long maia_accel_ioctl(struct file *filp, unsigned int cmd,
 			return -ENOTTY;
 		if (_IOC_SIZE(cmd) != _IOC_SIZE(maia_ioctls[index].cmd))
 			return -EINVAL;
+		if (!drm_dev_enter(file->minor->dev, &idx))
+			return -ENODEV;
+		ret = drm_ioctl(filp, cmd, arg);
+		drm_dev_exit(idx);
+		return ret;
 	}
+	if (compat)
+		return drm_compat_ioctl(filp, cmd, arg);
 	return drm_ioctl(filp, cmd, arg);
 }
+
+static long maia_accel_ioctl(struct file *filp, unsigned int cmd,
+			     unsigned long arg)
+{
+	return maia_accel_do_ioctl(filp, cmd, arg, false);
+}
+
+#ifdef CONFIG_COMPAT
+static long maia_accel_compat_ioctl(struct file *filp, unsigned int cmd,
+				    unsigned long arg)
+{
+	return maia_accel_do_ioctl(filp, cmd, arg, true);
+}
+#else
+#define maia_accel_compat_ioctl NULL
+#endif
 
 static const struct file_operations maia_accel_fops = {
 	.owner = THIS_MODULE,
 	.open = accel_open,
 	.release = drm_release,
 	.unlocked_ioctl = maia_accel_ioctl,
-	.compat_ioctl = maia_accel_ioctl,
+	.compat_ioctl = maia_accel_compat_ioctl,
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
@@ -206,7 +270,10 @@ static int maia_accel_probe(struct auxiliary_device *adev,
 	accel->core = maia_core_from_adev(adev);
 	auxiliary_set_drvdata(adev, accel);
 	INIT_LIST_HEAD(&accel->files);
+	INIT_LIST_HEAD(&accel->dma_bos);
 	ret = drmm_mutex_init(&accel->drm, &accel->files_lock);
+	if (!ret)
+		ret = drmm_mutex_init(&accel->drm, &accel->dma_lock);
 	if (ret)
 		return ret;
 
@@ -216,9 +283,6 @@ static int maia_accel_probe(struct auxiliary_device *adev,
 	ret = maia_rings_init(accel);
 	if (ret)
 		return ret;
-	ret = maia_sysfs_init(accel, &adev->dev);
-	if (ret)
-		goto err_rings;
 	ret = drm_dev_register(&accel->drm, 0);
 	if (ret)
 		goto err_rings;
@@ -233,7 +297,15 @@ err_rings:
 /*
  * Files may stay open after the device is gone. Their queues and address
  * spaces use the rings and the core, so tear those down now; what is left
- * of each file is freed when it is closed.
+ * of each file is freed when it is closed and its last job is freed.
+ *
+ * After drm_dev_unplug() no ioctl, open, HBM fault or postclose teardown
+ * is under way or can start. Every file not yet released is on
+ * accel->files: those with references are taken (and torn down without
+ * files_lock, since tearing down waits for jobs whose release takes it);
+ * a file whose last reference is already gone has no queue or job left
+ * and only its address space to drop, which is done under files_lock so
+ * that maia_file_release() never touches the core after this returns.
  */
 static void maia_accel_remove(struct auxiliary_device *adev)
 {
@@ -241,18 +313,29 @@ static void maia_accel_remove(struct auxiliary_device *adev)
 	struct maia_file *mfile, *tmp;
 	LIST_HEAD(files);
 
+	/*
+	 * Also zaps every CPU mapping of the device's objects: HBM refaults
+	 * (maia_hbm_vm_fault) and gets SIGBUS from now on.
+	 */
 	drm_dev_unplug(&accel->drm);
 
 	mutex_lock(&accel->files_lock);
-	list_splice_init(&accel->files, &files);
-	mutex_unlock(&accel->files_lock);
-	list_for_each_entry(mfile, &files, link)
-		maia_file_destroy_queues(mfile);
-	maia_rings_fini(accel);
-	list_for_each_entry_safe(mfile, tmp, &files, link) {
-		maia_file_teardown_vm(mfile);
-		list_del_init(&mfile->link);
+	list_for_each_entry(mfile, &accel->files, link) {
+		if (kref_get_unless_zero(&mfile->refcount))
+			list_add_tail(&mfile->remove_link, &files);
+		else
+			maia_file_teardown_vm(mfile);
 	}
+	mutex_unlock(&accel->files_lock);
+
+	list_for_each_entry(mfile, &files, remove_link)
+		maia_file_destroy_queues(mfile, -ENODEV);
+	maia_rings_fini(accel);
+	list_for_each_entry_safe(mfile, tmp, &files, remove_link) {
+		maia_file_teardown_vm(mfile);
+		maia_file_put(mfile);
+	}
+	maia_gem_unmap_all(accel);
 }
 
 static const struct auxiliary_device_id maia_accel_ids[] = {
@@ -266,6 +349,7 @@ static struct auxiliary_driver maia_accel_driver = {
 	.probe = maia_accel_probe,
 	.remove = maia_accel_remove,
 	.id_table = maia_accel_ids,
+	.driver.dev_groups = maia_accel_groups,
 };
 module_auxiliary_driver(maia_accel_driver);
 

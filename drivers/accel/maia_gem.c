@@ -22,6 +22,9 @@
 
 #include "maia_accel.h"
 
+/* HBM mapped per CPU fault: 64 KiB around the faulting page. */
+#define MAIA_HBM_FAULT_AROUND	SZ_64K
+
 static const struct drm_gem_object_funcs maia_hbm_funcs;
 static const struct drm_gem_object_funcs maia_shmem_funcs;
 
@@ -41,14 +44,15 @@ struct drm_gem_object *maia_gem_create_object(struct drm_device *drm,
 	/* Device-visible memory: keep the CPU view coherent (no WC games). */
 	bo->base.map_wc = false;
 	bo->base.base.funcs = &maia_shmem_funcs;
-	mutex_init(&bo->dma_lock);
+	INIT_LIST_HEAD(&bo->dma_link);
 	return &bo->base.base;
 }
 
 /*
  * Objects from another device arrive already mapped for our PCI function
  * (see maia_gem_prime_import); our own shmem objects are pinned and mapped
- * here once and stay mapped until freed.
+ * here once and stay mapped until freed or until the device is removed,
+ * whichever comes first. Called from VM_BIND, inside drm_dev_enter().
  */
 struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 				 struct drm_gem_object *obj)
@@ -61,7 +65,7 @@ struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 	if (obj->import_attach)
 		return bo->base.sgt;
 
-	mutex_lock(&bo->dma_lock);
+	mutex_lock(&accel->dma_lock);
 	if (bo->dma_sgt)
 		goto out;
 	ret = drm_gem_shmem_pin(&bo->base);
@@ -82,29 +86,57 @@ struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 	}
 	bo->dma_dev = get_device(dma_dev);
 	bo->dma_sgt = sgt;
+	list_add_tail(&bo->dma_link, &accel->dma_bos);
 out:
-	mutex_unlock(&bo->dma_lock);
+	mutex_unlock(&accel->dma_lock);
 	return bo->dma_sgt;
 
 err_unpin:
 	drm_gem_shmem_unpin(&bo->base);
 err:
-	mutex_unlock(&bo->dma_lock);
+	mutex_unlock(&accel->dma_lock);
 	return sgt;
+}
+
+/* Undo maia_bo_dma_sgt(). Caller holds accel->dma_lock. */
+static void maia_shmem_bo_dma_unmap(struct maia_shmem_bo *bo)
+{
+	if (!bo->dma_sgt)
+		return;
+	dma_unmap_sgtable(bo->dma_dev, bo->dma_sgt, DMA_BIDIRECTIONAL, 0);
+	sg_free_table(bo->dma_sgt);
+	kfree(bo->dma_sgt);
+	bo->dma_sgt = NULL;
+	put_device(bo->dma_dev);
+	bo->dma_dev = NULL;
+	list_del_init(&bo->dma_link);
+	drm_gem_shmem_unpin(&bo->base);
+}
+
+/*
+ * Device removal, after every address space is gone: no mapping of the
+ * PCI function may outlive maia_core's bind (with an IOMMU the addresses
+ * would stay live in the function's domain). Objects still open keep
+ * their pages for the CPU; they are never mapped for a device again.
+ */
+void maia_gem_unmap_all(struct maia_accel *accel)
+{
+	struct maia_shmem_bo *bo, *tmp;
+
+	mutex_lock(&accel->dma_lock);
+	list_for_each_entry_safe(bo, tmp, &accel->dma_bos, dma_link)
+		maia_shmem_bo_dma_unmap(bo);
+	mutex_unlock(&accel->dma_lock);
 }
 
 static void maia_shmem_bo_free(struct drm_gem_object *obj)
 {
 	struct maia_shmem_bo *bo = to_maia_shmem_bo(obj);
+	struct maia_accel *accel = to_maia_accel(obj->dev);
 
-	if (bo->dma_sgt) {
-		dma_unmap_sgtable(bo->dma_dev, bo->dma_sgt, DMA_BIDIRECTIONAL, 0);
-		sg_free_table(bo->dma_sgt);
-		kfree(bo->dma_sgt);
-		put_device(bo->dma_dev);
-		drm_gem_shmem_unpin(&bo->base);
-	}
-	mutex_destroy(&bo->dma_lock);
+	mutex_lock(&accel->dma_lock);
+	maia_shmem_bo_dma_unmap(bo);
+	mutex_unlock(&accel->dma_lock);
 	drm_gem_shmem_free(&bo->base);
 }
 
@@ -144,27 +176,60 @@ static void maia_hbm_bo_free(struct drm_gem_object *obj)
 	kfree(bo);
 }
 
+/*
+ * HBM is mapped on fault, inside drm_dev_enter(): drm_dev_unplug() in
+ * device removal waits for faults under way and then zaps every mapping of
+ * the DRM device, after which an access faults here again and gets SIGBUS.
+ * (Mapping the whole range at mmap() time instead would race with the
+ * zap: drm_gem_mmap() checks for unplug only on entry.) A mapping made
+ * before an unbind therefore never reaches the BAR (or whatever device is
+ * given that address range) again, not even after a rebind.
+ */
+static vm_fault_t maia_hbm_vm_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct drm_gem_object *obj = vma->vm_private_data;
+	struct maia_accel *accel = to_maia_accel(obj->dev);
+	unsigned long addr, start, end, base_pfn;
+	vm_fault_t ret;
+	int idx;
+
+	if (!drm_dev_enter(obj->dev, &idx))
+		return VM_FAULT_SIGBUS;
+	base_pfn = (maia_core_info(accel->core)->hbm_bus_addr +
+		    to_maia_hbm_bo(obj)->hbm_offset) >> PAGE_SHIFT;
+	addr = vmf->address & PAGE_MASK;
+	ret = vmf_insert_pfn(vma, addr,
+			     base_pfn + ((addr - vma->vm_start) >> PAGE_SHIFT));
+	/* Map the window around it too: one fault per page is slow. */
+	start = max(ALIGN_DOWN(addr, MAIA_HBM_FAULT_AROUND), vma->vm_start);
+	end = min(start + MAIA_HBM_FAULT_AROUND, vma->vm_end);
+	for (addr = start; !(ret & VM_FAULT_ERROR) && addr < end;
+	     addr += PAGE_SIZE)
+		if (addr != (vmf->address & PAGE_MASK) &&
+		    vmf_insert_pfn(vma, addr, base_pfn +
+				   ((addr - vma->vm_start) >> PAGE_SHIFT)) &
+		    VM_FAULT_ERROR)
+			break;
+	drm_dev_exit(idx);
+	return ret;
+}
+
 static int maia_hbm_bo_mmap(struct drm_gem_object *obj,
 			    struct vm_area_struct *vma)
 {
-	struct maia_hbm_bo *bo = to_maia_hbm_bo(obj);
-	struct maia_accel *accel = to_maia_accel(obj->dev);
-	const struct maia_core_info *info = maia_core_info(accel->core);
-	unsigned long pfn;
-
 	/* drm_gem_mmap_obj() leaves the fake offset in vm_pgoff; drop it. */
 	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
-	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > obj->size)
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start > obj->size ||
+	    is_cow_mapping(vma->vm_flags))
 		return -EINVAL;
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_page_prot = pgprot_writecombine(vm_get_page_prot(vma->vm_flags));
-	pfn = (info->hbm_bus_addr + bo->hbm_offset) >> PAGE_SHIFT;
-	return io_remap_pfn_range(vma, vma->vm_start, pfn,
-				  vma->vm_end - vma->vm_start,
-				  vma->vm_page_prot);
+	return 0;
 }
 
 static const struct vm_operations_struct maia_hbm_vm_ops = {
+	.fault = maia_hbm_vm_fault,
 	.open = drm_gem_vm_open,
 	.close = drm_gem_vm_close,
 };
@@ -314,7 +379,19 @@ static void maia_hbm_fini(struct drm_device *drm, void *data)
 	gpu_buddy_fini(&accel->hbm);
 }
 
-/* The allocator lives as long as the DRM device: objects may outlive unbind. */
+static void maia_hbm_memtype_free(void *data)
+{
+	struct maia_accel *accel = data;
+	const struct maia_core_info *info = maia_core_info(accel->core);
+
+	arch_io_free_memtype_wc(info->hbm_bus_addr, info->hbm_size);
+}
+
+/*
+ * The allocator lives as long as the DRM device: objects may outlive unbind.
+ * The BAR is mapped write-combined, page by page (maia_hbm_vm_fault); its
+ * memory type is reserved while the driver is bound.
+ */
 int maia_hbm_init(struct maia_accel *accel)
 {
 	const struct maia_core_info *info = maia_core_info(accel->core);
@@ -328,5 +405,13 @@ int maia_hbm_init(struct maia_accel *accel)
 	ret = gpu_buddy_init(&accel->hbm, info->hbm_size, PAGE_SIZE);
 	if (ret)
 		return ret;
-	return drmm_add_action_or_reset(&accel->drm, maia_hbm_fini, NULL);
+	ret = drmm_add_action_or_reset(&accel->drm, maia_hbm_fini, NULL);
+	if (ret)
+		return ret;
+	ret = arch_io_reserve_memtype_wc(info->hbm_bus_addr, info->hbm_size);
+	if (ret)
+		return ret;
+	/* Released after remove(), while the core is still there. */
+	return devm_add_action_or_reset(accel->drm.dev, maia_hbm_memtype_free,
+					accel);
 }

@@ -25,8 +25,9 @@
 #include <linux/devcoredump.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
+#include <linux/fs.h>
 #include <linux/slab.h>
-#include <linux/vmalloc.h>
+#include <linux/workqueue.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -127,16 +128,23 @@ static void maia_ring_done(void *data)
 	struct maia_hw_ring_completion c;
 	struct maia_job *job, *tmp;
 	unsigned long flags;
-	bool resume;
+	bool resume, fetch_error;
 
 	spin_lock_irqsave(&ring->lock, flags);
 	maia_hw_ring_completion(ring->hw, &c);
 	resume = FIELD_GET(MAIA_RING_STATUS_STATE, c.status_reg) ==
 		 MAIA_RING_STATE_ERROR;
+	/*
+	 * A descriptor the device could not fetch is not consumed, and the
+	 * record names the last job retired, which succeeded.
+	 */
+	fetch_error = c.status == MAIA_JOB_DMA_ERROR &&
+		      c.err_index == MAIA_COMPL_ERR_DESCRIPTOR;
 	list_for_each_entry_safe(job, tmp, &ring->pending, ring_link) {
 		if (job->seq > c.seq)
 			break;
-		if (job->seq == c.seq && c.status != MAIA_JOB_OK) {
+		if (job->seq == c.seq && c.status != MAIA_JOB_OK &&
+		    !fetch_error) {
 			trace_maia_job_fault(maia_hw_ring_index(ring->hw), job->seq,
 					     c.status, c.err_addr);
 			maia_job_fail_locked(job, maia_job_status_errno(c.status),
@@ -149,8 +157,7 @@ static void maia_ring_done(void *data)
 	 * resuming would fail again: recover through the timeout path, which
 	 * resets the ring and fails the oldest job.
 	 */
-	if (resume && c.status == MAIA_JOB_DMA_ERROR &&
-	    c.err_index == MAIA_COMPL_ERR_DESCRIPTOR) {
+	if (resume && fetch_error) {
 		drm_sched_fault(&ring->sched);
 		resume = false;
 	}
@@ -159,12 +166,27 @@ static void maia_ring_done(void *data)
 	spin_unlock_irqrestore(&ring->lock, flags);
 }
 
+/*
+ * A job still waiting in its queue when the file is closed, the device is
+ * removed or the queue is banned never reaches a ring: its fence signals
+ * with this error.
+ */
+static int maia_job_cancelled(struct maia_job *job)
+{
+	int err = READ_ONCE(job->queue->cancel_error);
+
+	if (!err && READ_ONCE(job->queue->banned))
+		err = -ECANCELED;
+	return err;
+}
+
 static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 {
 	struct maia_ring *ring = to_maia_ring(sched_job->sched);
 	struct maia_job *job = to_maia_job(sched_job);
 	struct maia_hw_ring_job hw;
 	unsigned long flags;
+	int cancel;
 
 	/*
 	 * Called again by drm_sched_resubmit_jobs() after a ring reset: the
@@ -172,6 +194,9 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 	 */
 	if (job->hw_fence_armed)
 		return dma_fence_get(job->hw_fence);
+	cancel = maia_job_cancelled(job);
+	if (cancel)
+		return ERR_PTR(cancel);
 
 	spin_lock_irqsave(&ring->lock, flags);
 	job->seq = ++ring->next_seq;
@@ -195,21 +220,65 @@ static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
 	return dma_fence_get(job->hw_fence);
 }
 
+/**
+ * struct maia_coredump - a ring snapshot on its way to devcoredump
+ * @len: bytes of @text used
+ * @text: the snapshot
+ */
+struct maia_coredump {
+	size_t len;
+	char text[MAIA_COREDUMP_SIZE];
+};
+
+static ssize_t maia_coredump_read(char *buffer, loff_t offset, size_t count,
+				  void *data, size_t datalen)
+{
+	struct maia_coredump *cd = data;
+
+	return memory_read_from_buffer(buffer, count, &offset, cd->text,
+				       cd->len);
+}
+
+static void maia_coredump_free(void *data)
+{
+	kfree(data);
+}
+
+/* maia_ring.dump_work: hand the snapshot to devcoredump, which owns it. */
+static void maia_coredump_work(struct work_struct *work)
+{
+	struct maia_ring *ring = container_of(work, struct maia_ring, dump_work);
+	struct maia_coredump *cd = xchg(&ring->dump, NULL);
+
+	if (cd)
+		dev_coredumpm(ring->accel->drm.dev, THIS_MODULE, cd, cd->len,
+			      GFP_KERNEL, maia_coredump_read,
+			      maia_coredump_free);
+}
+
 /*
  * Snapshot for devcoredump: what the ring and the hung job looked like
  * before the reset (read it from /sys/class/devcoredump/devcdN/data).
+ * Called from the timeout handler, which signals fences: nothing here may
+ * wait for memory reclaim, so the snapshot is taken with GFP_NOWAIT and
+ * handed to devcoredump (which allocates freely) from a work item.
  */
 static void maia_ring_coredump(struct maia_ring *ring, struct maia_job *job)
 {
 	struct maia_hw_ring_completion c;
+	struct maia_coredump *cd;
 	u32 jobs, faults;
 	size_t len = 0;
 	u64 busy;
 	char *buf;
 
-	buf = vmalloc(MAIA_COREDUMP_SIZE);	/* dev_coredumpv() vfree()s it */
-	if (!buf)
+	/* One dump at a time per ring: the first hang is the interesting one. */
+	if (READ_ONCE(ring->dump))
 		return;
+	cd = kmalloc(sizeof(*cd), GFP_NOWAIT | __GFP_NOWARN);
+	if (!cd)
+		return;
+	buf = cd->text;
 	maia_hw_ring_completion(ring->hw, &c);
 	maia_hw_ring_stats(ring->hw, &busy, &jobs, &faults);
 	len += scnprintf(buf + len, MAIA_COREDUMP_SIZE - len,
@@ -222,7 +291,9 @@ static void maia_ring_coredump(struct maia_ring *ring, struct maia_job *job)
 			 "hung job: seq %llu queue %u asid %u ib 0x%llx count %u\n",
 			 job->seq, job->queue->id, job->asid, job->ib_va,
 			 job->ib_count);
-	dev_coredumpv(ring->accel->drm.dev, buf, len, GFP_KERNEL);
+	cd->len = len;
+	WRITE_ONCE(ring->dump, cd);
+	queue_work(system_unbound_wq, &ring->dump_work);
 }
 
 /*
@@ -235,10 +306,12 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 	struct maia_job *job = to_maia_job(sched_job), *other;
 	struct maia_hw_ring_job hw;
 	unsigned long flags;
+	bool fence_cookie;
 
 	maia_ring_coredump(ring, job);
 	drm_sched_stop(&ring->sched, sched_job);
 
+	fence_cookie = dma_fence_begin_signalling();
 	spin_lock_irqsave(&ring->lock, flags);
 	maia_hw_ring_reset(ring->hw);
 	if (!list_empty(&job->ring_link)) {
@@ -257,6 +330,7 @@ static enum drm_gpu_sched_stat maia_timedout_job(struct drm_sched_job *sched_job
 		maia_hw_ring_push(ring->hw, &hw);
 	}
 	spin_unlock_irqrestore(&ring->lock, flags);
+	dma_fence_end_signalling(fence_cookie);
 
 	/*
 	 * drm_sched_stop() detached every unfinished job from its hardware
@@ -324,6 +398,7 @@ int maia_rings_init(struct maia_accel *accel)
 		ring->accel = accel;
 		spin_lock_init(&ring->lock);
 		INIT_LIST_HEAD(&ring->pending);
+		INIT_WORK(&ring->dump_work, maia_coredump_work);
 		ring->fence_ctx = dma_fence_context_alloc(1);
 		snprintf(ring->name, sizeof(ring->name), "maia-ring%u", i);
 		args.name = ring->name;
@@ -367,7 +442,7 @@ void maia_rings_fini(struct maia_accel *accel)
 		struct maia_ring *ring = &accel->rings[i];
 		struct maia_job *job, *tmp;
 		unsigned long flags;
-		bool empty;
+		bool empty, fence_cookie;
 
 		for (;;) {
 			spin_lock_irqsave(&ring->lock, flags);
@@ -377,6 +452,7 @@ void maia_rings_fini(struct maia_accel *accel)
 				break;
 			usleep_range(10000, 20000);
 		}
+		fence_cookie = dma_fence_begin_signalling();
 		spin_lock_irqsave(&ring->lock, flags);
 		maia_hw_ring_reset(ring->hw);
 		list_for_each_entry_safe(job, tmp, &ring->pending, ring_link) {
@@ -384,6 +460,7 @@ void maia_rings_fini(struct maia_accel *accel)
 			maia_job_retire_locked(job);
 		}
 		spin_unlock_irqrestore(&ring->lock, flags);
+		dma_fence_end_signalling(fence_cookie);
 		/* Finished fences are signalled; wait for free_job of each. */
 		for (;;) {
 			spin_lock(&ring->sched.job_list_lock);
@@ -395,6 +472,9 @@ void maia_rings_fini(struct maia_accel *accel)
 		}
 		drm_sched_fini(&ring->sched);
 		maia_hw_ring_destroy(ring->hw);
+		/* The timeout handler is gone with the scheduler. */
+		flush_work(&ring->dump_work);
+		kfree(xchg(&ring->dump, NULL));
 	}
 }
 
@@ -479,9 +559,20 @@ err_free:
 	return ret;
 }
 
-static void maia_queue_destroy(struct maia_queue *q)
+/*
+ * No job is armed on @q any more once this returns; the ones queued reach
+ * a ring, or, with @cancel_error, are dropped with that error instead.
+ * drm_sched_entity_destroy() waits for them to leave the queue (for a
+ * process that exits, a bounded time: the scheduler then drops the rest
+ * with -ESRCH once their dependencies are met). Every fence signals.
+ */
+static void maia_queue_destroy(struct maia_queue *q, int cancel_error)
 {
-	/* Waits for queued jobs to reach a ring, kills them on timeout. */
+	mutex_lock(&q->submit_lock);
+	q->dead = true;
+	if (cancel_error)
+		WRITE_ONCE(q->cancel_error, cancel_error);
+	mutex_unlock(&q->submit_lock);
 	drm_sched_entity_destroy(&q->entity);
 	maia_queue_put(q);
 }
@@ -500,11 +591,17 @@ int maia_ioctl_queue_destroy(struct drm_device *drm, void *data,
 	mutex_unlock(&mfile->queues_lock);
 	if (!q)
 		return -ENOENT;
-	maia_queue_destroy(q);
+	maia_queue_destroy(q, 0);
 	return 0;
 }
 
-void maia_file_destroy_queues(struct maia_file *mfile)
+/*
+ * The file is closed (-ECANCELED) or the device removed (-ENODEV): every
+ * queue goes, and jobs not yet on a ring are dropped with that error.
+ * queues_lock is held throughout so that removal and postclose, which may
+ * both get here, destroy each queue once and return only when it is gone.
+ */
+void maia_file_destroy_queues(struct maia_file *mfile, int cancel_error)
 {
 	struct maia_queue *q;
 	unsigned long id;
@@ -512,7 +609,7 @@ void maia_file_destroy_queues(struct maia_file *mfile)
 	mutex_lock(&mfile->queues_lock);
 	xa_for_each(&mfile->queues, id, q) {
 		xa_erase(&mfile->queues, id);
-		maia_queue_destroy(q);
+		maia_queue_destroy(q, cancel_error);
 	}
 	mutex_unlock(&mfile->queues_lock);
 }
@@ -660,6 +757,12 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	}
 
 	mutex_lock(&q->submit_lock);
+	/* Destroyed meanwhile: its entity takes no more jobs. */
+	if (q->dead) {
+		mutex_unlock(&q->submit_lock);
+		ret = drm_dev_is_unplugged(drm) ? -ENODEV : -ENOENT;
+		goto err_unlock;
+	}
 	drm_sched_job_arm(&job->base);
 	finished = dma_fence_get(&job->base.s_fence->finished);
 	for (i = 0; i < job->num_bos; i++)

@@ -98,7 +98,8 @@ static const struct attribute_group maia_accel_group = {
 	.attrs = maia_accel_attrs,
 };
 
-int maia_sysfs_init(struct maia_accel *accel, struct device *dev)
-{
-	return devm_device_add_group(dev, &maia_accel_group);
-}
+/* The driver core adds them once probe succeeds, before the bind uevent. */
+const struct attribute_group *maia_accel_groups[] = {
+	&maia_accel_group,
+	NULL
+};

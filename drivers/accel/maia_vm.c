@@ -14,6 +14,7 @@
 #include <linux/dma-resv.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 
@@ -78,13 +79,19 @@ void maia_file_teardown_vm(struct maia_file *mfile)
 static void maia_file_release(struct kref *kref)
 {
 	struct maia_file *mfile = container_of(kref, struct maia_file, refcount);
+	struct maia_accel *accel = mfile->accel;
 
+	/* Under files_lock: device removal may be tearing it down too. */
+	mutex_lock(&accel->files_lock);
+	list_del(&mfile->link);
 	maia_file_teardown_vm(mfile);
+	mutex_unlock(&accel->files_lock);
 	drm_mm_takedown(&mfile->va_mm);
 	xa_destroy(&mfile->queues);
 	mutex_destroy(&mfile->queues_lock);
 	mutex_destroy(&mfile->vm_lock);
 	kfree(mfile);
+	drm_dev_put(&accel->drm);	/* taken by maia_open() */
 }
 
 void maia_file_put(struct maia_file *mfile)

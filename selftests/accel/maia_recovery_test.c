@@ -165,6 +165,22 @@ static int take_coredump(void)
 	return found;
 }
 
+/*
+ * The dump is registered from a work item after the reset (not in the
+ * fence-signalling timeout handler): wait for it, boundedly.
+ */
+static int wait_coredump(void)
+{
+	int i;
+
+	for (i = 0; i < 6000; i++) {
+		if (take_coredump())
+			return 1;
+		usleep(10000);
+	}
+	return 0;
+}
+
 TEST_F_TIMEOUT(recovery, injected_hang, 180)
 {
 	unsigned long long timeouts;
@@ -201,7 +217,7 @@ TEST_F_TIMEOUT(recovery, injected_hang, 180)
 	EXPECT_EQ(-ETIMEDOUT, st.last_error);
 	/* At least ours: a job abandoned by an earlier test may add one. */
 	EXPECT_LE(timeouts + 1, accel_attr(self->index, "jobs_timed_out"));
-	EXPECT_TRUE(take_coredump());
+	EXPECT_TRUE(wait_coredump());
 
 	/* Same queue, next job: works. */
 	EXPECT_EQ(0, copy_round(&self->env, 8));

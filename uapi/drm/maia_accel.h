@@ -211,8 +211,9 @@ struct drm_maia_queue_create {
 /**
  * struct drm_maia_queue_destroy - destroy a queue
  *
- * Jobs already submitted still complete (or are cancelled if the file goes
- * away); their fences are signalled either way.
+ * Jobs already submitted still complete (or, if the file is closed first,
+ * those not yet on a ring are cancelled with -ECANCELED); their fences are
+ * signalled either way.
  *
  * Errors: -ENOENT unknown queue; -EINVAL nonzero pad.
  */
@@ -238,8 +239,10 @@ struct drm_maia_queue_destroy {
  * write). The job also waits for the fences already in those reservation
  * objects (implicit synchronisation), so list every object the job uses,
  * including the command buffer. A job that fails (MMU fault: -EFAULT, malformed command: -EINVAL,
- * DMA error: -EIO, timeout: -ETIMEDOUT, cancelled: -ECANCELED) signals its
- * fence with that error; see DRM_IOCTL_MAIA_QUEUE_STATE.
+ * DMA error: -EIO, timeout: -ETIMEDOUT, cancelled before it reached a ring
+ * because the file was closed or the queue banned: -ECANCELED, device
+ * removed: -ENODEV) signals its fence with that error; see
+ * DRM_IOCTL_MAIA_QUEUE_STATE.
  *
  * Errors: -ENOENT unknown queue or object, unknown in-syncobj or one that
  * has no fence yet, unknown out-syncobj; -EINVAL @ib_va unaligned (64
