@@ -18,6 +18,7 @@
 #define MAIA_ACCEL_RING_ORDER		8	/* 256 jobs in flight per ring */
 #define MAIA_JOB_TIMEOUT_MS	5000
 #define MAIA_QUEUE_BAN_FAULTS	4
+#define MAIA_FILE_BAN_HANGS	3
 
 struct maia_accel;
 struct maia_coredump;
@@ -70,6 +71,12 @@ struct maia_ring {
  * @inject_hang_pid: debugfs knob: the next job submitted by this process
  *                   id hangs its ring (0: off)
  * @jobs_timed_out: statistic
+ * @asid_lock: protects @asid_wait and @asid_wait_seqno; the lock of the
+ *	@asid_wait fences
+ * @asid_wait: signalled when a hardware address-space id becomes idle;
+ *	jobs that found none wait on it (NULL when nobody waits)
+ * @asid_wait_ctx: dma_fence context of the @asid_wait fences
+ * @asid_wait_seqno: last @asid_wait seqno
  */
 struct maia_accel {
 	struct drm_device drm;
@@ -89,6 +96,10 @@ struct maia_accel {
 	struct list_head dma_bos;
 	atomic_t inject_hang_pid;
 	atomic64_t jobs_timed_out;
+	spinlock_t asid_lock; /* asid_wait, asid_wait_seqno */
+	struct dma_fence *asid_wait;
+	u64 asid_wait_ctx;
+	u64 asid_wait_seqno;
 };
 
 /**
@@ -97,9 +108,15 @@ struct maia_accel {
  * @accel: device
  * @link: entry in maia_accel.files, from creation to release
  * @remove_link: entry in the list of files device removal tears down
- * @vm_lock: protects @as, @va_mm and the bindings in it
+ * @vm_lock: protects @as, @va_mm, the bindings in it and @retired
  * @as: device address space; NULL once the device is gone
  * @va_mm: device virtual address ranges in use
+ * @resv_obj: holds the VM's reservation object: the finished fence of
+ *	every job of the file is in it (DMA_RESV_USAGE_BOOKKEEP), so it
+ *	tells which jobs may still use any mapping of the address space
+ * @retired: unbound bindings whose memory waits for those jobs
+ * @hangs: jobs of the file that timed out
+ * @banned: submission refused after MAIA_FILE_BAN_HANGS timeouts
  * @queues_lock: serialises queue create/destroy and submission order
  * @queues: queue id -> struct maia_queue
  * @engine_ns: engine time used by this file's jobs (fdinfo)
@@ -112,9 +129,13 @@ struct maia_file {
 	struct mutex vm_lock; /* as, va_mm */
 	struct maia_as *as;
 	struct drm_mm va_mm;
+	struct drm_gem_object *resv_obj;
+	struct list_head retired;
 	struct mutex queues_lock; /* queues */
 	struct xarray queues;
 	atomic64_t engine_ns;
+	atomic_t hangs;
+	bool banned;
 };
 
 /**
@@ -123,12 +144,20 @@ struct maia_file {
  * @obj: the object mapped (reference held)
  * @offset: offset in @obj
  * @flags: DRM_MAIA_BIND_*
+ * @retired_link: entry in maia_file.retired once unbound
+ * @tables: page tables the unmap emptied, freed with @obj
+ * @fences: once unbound, the jobs that may still reach the range
+ * @num_fences: entries in @fences
  */
 struct maia_binding {
 	struct drm_mm_node node;
 	struct drm_gem_object *obj;
 	u64 offset;
 	u32 flags;
+	struct list_head retired_link;
+	struct list_head tables;
+	struct dma_fence **fences;
+	unsigned int num_fences;
 };
 
 /**
@@ -172,7 +201,9 @@ struct maia_queue {
  * @queue: submitting queue (reference held)
  * @ring: ring the job runs on, set by run_job
  * @mfile: submitting file (reference held: keeps the address space alive)
- * @asid: address space id of @mfile
+ * @asid: hardware address-space id @mfile's address space has while the
+ *	job runs, set by maia_vm_job_pin()
+ * @asid_pinned: the job holds @asid (from prepare_job until retired)
  * @ib_va: first command
  * @ib_count: commands
  * @bos: objects named in the submission (references held)
@@ -190,6 +221,7 @@ struct maia_job {
 	struct maia_ring *ring;
 	struct maia_file *mfile;
 	u32 asid;
+	bool asid_pinned;
 	u64 ib_va;
 	u32 ib_count;
 	struct drm_gem_object **bos;
@@ -264,6 +296,16 @@ int maia_ioctl_bo_info(struct drm_device *drm, void *data,
 struct maia_file *maia_file_create(struct maia_accel *accel);
 void maia_file_put(struct maia_file *mfile);
 void maia_file_teardown_vm(struct maia_file *mfile);
+void maia_vm_init(struct maia_accel *accel);
+int maia_vm_lock_job(struct maia_job *job, struct ww_acquire_ctx *ticket,
+		     struct drm_gem_object ***objs);
+void maia_vm_add_job_fence(struct maia_job *job, struct drm_gem_object **objs,
+			   struct dma_fence *finished);
+void maia_vm_unlock_job(struct maia_job *job, struct ww_acquire_ctx *ticket,
+			struct drm_gem_object **objs);
+struct dma_fence *maia_vm_job_pin(struct maia_job *job);
+void maia_vm_job_unpin(struct maia_job *job);
+void maia_vm_reap(struct maia_file *mfile);
 int maia_ioctl_vm_bind(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,

@@ -12,7 +12,11 @@
  * the interrupt handler fails that job's fence and resumes the ring, so the
  * jobs behind it (other files included) keep running. A job that exceeds
  * the timeout has its ring reset and the innocent jobs behind it pushed
- * again. A queue whose jobs keep failing is banned.
+ * again. A queue whose jobs keep failing is banned, and so is a file whose
+ * jobs keep hanging rings (whatever queue they come from).
+ *
+ * A job gets its hardware address-space id in prepare_job and gives it
+ * back when it retires (maia_vm.c).
  *
  * Locking: maia_ring.lock (irq-safe) protects the ring's pending list and
  * sequence numbers and is the lock of its hardware fences; maia_queue
@@ -107,6 +111,10 @@ static void maia_job_fail_locked(struct maia_job *job, int err, u64 fault_addr)
 		q->fault_addr = fault_addr;
 	if (atomic_inc_return(&q->faults) >= MAIA_QUEUE_BAN_FAULTS)
 		WRITE_ONCE(q->banned, true);
+	/* Hangs cost every user of the ring a reset: count them per file. */
+	if (err == -ETIMEDOUT &&
+	    atomic_inc_return(&job->mfile->hangs) >= MAIA_FILE_BAN_HANGS)
+		WRITE_ONCE(job->mfile->banned, true);
 }
 
 static void maia_job_retire_locked(struct maia_job *job)
@@ -118,6 +126,7 @@ static void maia_job_retire_locked(struct maia_job *job)
 			    job->hw_fence->error);
 	atomic64_add(now - job->start_ns, &job->mfile->engine_ns);
 	atomic64_inc(&job->queue->completed);
+	maia_vm_job_unpin(job);
 	dma_fence_signal_locked(job->hw_fence);
 }
 
@@ -178,6 +187,12 @@ static int maia_job_cancelled(struct maia_job *job)
 	if (!err && READ_ONCE(job->queue->banned))
 		err = -ECANCELED;
 	return err;
+}
+
+static struct dma_fence *maia_prepare_job(struct drm_sched_job *sched_job,
+					  struct drm_sched_entity *entity)
+{
+	return maia_vm_job_pin(to_maia_job(sched_job));
 }
 
 static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
@@ -346,6 +361,7 @@ static void maia_job_free(struct maia_job *job)
 {
 	unsigned int i;
 
+	maia_vm_job_unpin(job);
 	for (i = 0; i < job->num_bos; i++)
 		if (job->bos[i])
 			drm_gem_object_put(job->bos[i]);
@@ -355,6 +371,8 @@ static void maia_job_free(struct maia_job *job)
 	else
 		kfree(job->hw_fence);
 	maia_queue_put(job->queue);
+	/* The job is done: unbound memory it could reach may go now. */
+	maia_vm_reap(job->mfile);
 	maia_file_put(job->mfile);
 	kfree(job);
 }
@@ -368,6 +386,7 @@ static void maia_free_job(struct drm_sched_job *sched_job)
 }
 
 static const struct drm_sched_backend_ops maia_sched_ops = {
+	.prepare_job = maia_prepare_job,
 	.run_job = maia_run_job,
 	.timedout_job = maia_timedout_job,
 	.free_job = maia_free_job,
@@ -386,6 +405,7 @@ int maia_rings_init(struct maia_accel *accel)
 	unsigned int i, num_high;
 	int ret;
 
+	maia_vm_init(accel);
 	accel->num_rings = min_t(u32, info->num_rings, MAIA_MAX_RINGS);
 	if (!accel->num_rings)
 		return -ENODEV;
@@ -631,7 +651,7 @@ int maia_ioctl_queue_state(struct drm_device *drm, void *data,
 	args->submitted = atomic64_read(&q->submitted);
 	args->completed = atomic64_read(&q->completed);
 	args->fault_addr = READ_ONCE(q->fault_addr);
-	if (READ_ONCE(q->banned))
+	if (READ_ONCE(q->banned) || READ_ONCE(mfile->banned))
 		args->state = DRM_MAIA_QUEUE_BANNED;
 	else if (args->last_error)
 		args->state = DRM_MAIA_QUEUE_ERROR;
@@ -666,11 +686,11 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	struct maia_file *mfile = file->driver_priv;
 	struct drm_maia_submit *args = data;
 	struct drm_syncobj *out_sync = NULL;
+	struct drm_gem_object **locked;
 	struct ww_acquire_ctx ticket;
 	struct dma_fence *finished;
 	struct maia_queue *q;
 	struct maia_job *job;
-	unsigned int i;
 	int ret;
 
 	if (args->flags || !args->ib_count ||
@@ -683,7 +703,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	q = maia_queue_lookup(mfile, args->queue_id);
 	if (!q)
 		return -ENOENT;
-	if (READ_ONCE(q->banned)) {
+	if (READ_ONCE(q->banned) || READ_ONCE(mfile->banned)) {
 		ret = -ECANCELED;
 		goto err_queue;
 	}
@@ -716,8 +736,6 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 
 	mutex_lock(&mfile->vm_lock);
 	ret = mfile->as ? 0 : -ENODEV;
-	if (!ret)
-		job->asid = maia_as_id(mfile->as);
 	mutex_unlock(&mfile->vm_lock);
 	if (ret)
 		goto err_job;
@@ -740,38 +758,25 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	if (ret)
 		goto err_sched;
 
-	ret = drm_gem_lock_reservations(job->bos, job->num_bos, &ticket);
-	if (ret) {
-		/* -EALREADY: the same object listed twice */
-		ret = ret == -EALREADY ? -EINVAL : ret;
+	ret = maia_vm_lock_job(job, &ticket, &locked);
+	if (ret)
 		goto err_sched;
-	}
-	for (i = 0; i < job->num_bos; i++) {
-		ret = dma_resv_reserve_fences(job->bos[i]->resv, 1);
-		if (ret)
-			goto err_unlock;
-		ret = drm_sched_job_add_implicit_dependencies(&job->base,
-							      job->bos[i], true);
-		if (ret)
-			goto err_unlock;
-	}
 
 	mutex_lock(&q->submit_lock);
 	/* Destroyed meanwhile: its entity takes no more jobs. */
 	if (q->dead) {
 		mutex_unlock(&q->submit_lock);
 		ret = drm_dev_is_unplugged(drm) ? -ENODEV : -ENOENT;
-		goto err_unlock;
+		maia_vm_unlock_job(job, &ticket, locked);
+		goto err_sched;
 	}
 	drm_sched_job_arm(&job->base);
 	finished = dma_fence_get(&job->base.s_fence->finished);
-	for (i = 0; i < job->num_bos; i++)
-		dma_resv_add_fence(job->bos[i]->resv, finished,
-				   DMA_RESV_USAGE_WRITE);
+	maia_vm_add_job_fence(job, locked, finished);
 	args->seqno = atomic64_inc_return(&q->submitted);
 	trace_maia_job_submit(q->id, args->seqno, job->ib_va, job->ib_count);
 	/* Once pushed the job may complete and be freed: unlock first. */
-	drm_gem_unlock_reservations(job->bos, job->num_bos, &ticket);
+	maia_vm_unlock_job(job, &ticket, locked);
 	drm_sched_entity_push_job(&job->base);
 	mutex_unlock(&q->submit_lock);
 
@@ -782,8 +787,6 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 	dma_fence_put(finished);
 	return 0;
 
-err_unlock:
-	drm_gem_unlock_reservations(job->bos, job->num_bos, &ticket);
 err_sched:
 	drm_sched_job_cleanup(&job->base);
 err_job:

@@ -88,12 +88,15 @@ struct sg_table;
 
 struct maia_as *maia_as_create(struct maia_core *core);
 void maia_as_destroy(struct maia_as *as);
-u32 maia_as_id(struct maia_as *as);
+int maia_as_pin(struct maia_as *as);
+bool maia_as_unpin(struct maia_as *as);
 int maia_as_map_sgt(struct maia_as *as, u64 va, struct sg_table *sgt,
-		    u64 offset, u64 size, u32 prot);
+		    u64 offset, u64 size, u32 prot, struct list_head *freed);
 int maia_as_map_hbm(struct maia_as *as, u64 va, u64 hbm_offset, u64 size,
-		    u32 prot);
-void maia_as_unmap(struct maia_as *as, u64 va, u64 size);
+		    u32 prot, struct list_head *freed);
+void maia_as_unmap(struct maia_as *as, u64 va, u64 size,
+		   struct list_head *freed);
+void maia_as_free_tables(struct maia_core *core, struct list_head *freed);
 int maia_core_fault_log(struct maia_core *core, char *buf, size_t len);
 
 /* Command rings, see maia_core_ring.c */

@@ -347,6 +347,21 @@ static const struct debugfs_reg32 maia_core_regs[] = {
 	{ "int_test_count", MAIA_REG_INT_TEST_COUNT },
 };
 
+static int maia_mmu_show_show(struct seq_file *m, void *unused)
+{
+	struct maia_core *core = m->private;
+	char *buf;
+
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	maia_mmu_show(core, buf, PAGE_SIZE);
+	seq_puts(m, buf);
+	kfree(buf);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(maia_mmu_show);
+
 static void maia_core_debugfs_remove(void *data)
 {
 	struct maia_core *core = data;
@@ -373,6 +388,8 @@ static int maia_core_debugfs_init(struct maia_core *core)
 			    &maia_irq_test_fops);
 	debugfs_create_file("mmu_faults", 0400, core->debugfs, core,
 			    &maia_mmu_faults_fops);
+	debugfs_create_file("mmu", 0400, core->debugfs, core,
+			    &maia_mmu_show_fops);
 	return devm_add_action_or_reset(dev, maia_core_debugfs_remove, core);
 }
 
@@ -382,7 +399,6 @@ static void maia_core_quiesce(void *data)
 
 	maia_core_wr(core, MAIA_REG_INT_MASK, 0);
 	maia_core_reset(core);
-	ida_destroy(&core->asid_ida);
 }
 
 static void maia_core_ida_free(void *data)
@@ -403,9 +419,8 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	core->pdev = pdev;
 	mutex_init(&core->irq_test_lock);
-	mutex_init(&core->tlb_lock);
+	spin_lock_init(&core->asid_lock);
 	spin_lock_init(&core->fault_lock);
-	ida_init(&core->asid_ida);
 	init_completion(&core->irq_test_done);
 	pci_set_drvdata(pdev, core);
 
@@ -416,7 +431,13 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot map BAR0\n");
 	core->regs = pcim_iomap_table(pdev)[MAIA_BAR_REGS];
-	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	/*
+	 * Page-table entries and MMU roots hold bus addresses in the
+	 * MAIA_PTE_ADDR bits: the device reaches no higher address, so the
+	 * mask is that field down to bit 0.
+	 */
+	ret = dma_set_mask_and_coherent(dev, MAIA_PTE_ADDR |
+					(BIT_ULL(MAIA_PAGE_SHIFT) - 1));
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA mask\n");
 	pci_set_master(pdev);
@@ -427,10 +448,6 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = maia_core_reset(core);
 	if (ret)
 		return ret;
-	ret = devm_add_action_or_reset(dev, maia_core_quiesce, core);
-	if (ret)
-		return ret;
-
 	nvec = pci_alloc_irq_vectors(pdev, core->info.num_vectors,
 				     core->info.num_vectors, PCI_IRQ_MSIX);
 	if (nvec < 0)
@@ -440,6 +457,13 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			       maia_core_misc_irq, 0, "maia-misc", core);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot request misc irq\n");
+	/*
+	 * devres runs in reverse: the device is masked and reset before its
+	 * misc handler is freed and its MSI-X vectors are released.
+	 */
+	ret = devm_add_action_or_reset(dev, maia_core_quiesce, core);
+	if (ret)
+		return ret;
 	maia_core_wr(core, MAIA_REG_INT_MASK, MAIA_INT_ALL);
 
 	ret = maia_core_misc_irq_test(core);

@@ -1,17 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * maia_core device MMU: address spaces and their page tables.
+ * maia_core device MMU: address spaces, their page tables and the hardware
+ * address-space ids they run under.
  *
  * Each address space has a 4-level table tree (512 entries per level, 48-bit
  * VA) in DMA-coherent host memory that the device walks by DMA. Leaves are
  * 4 KiB pages or, when address and size allow, 2 MiB blocks at level 2.
- * Tables are kept until the address space is destroyed, so unmap only
- * clears leaves and invalidates the device TLB.
+ * Every table counts its valid entries; unmapping the last entry of a table
+ * unlinks the table from its parent. The device may still be walking an
+ * unlinked table (a walk in progress, or a job that had started before the
+ * unmap), so it is not freed here: maia_as_unmap() hands it to the caller,
+ * which frees it with maia_as_free_tables() once the jobs that could reach
+ * the range are done, together with the memory the range mapped.
  *
- * The device TLB caches valid translations only, so new mappings need no
- * invalidation; removed ones are invalidated synchronously (the INV_CMD write
- * returns after the device dropped the entries) before the caller may free
- * the memory behind them.
+ * Hardware address-space ids (MAIA_MAX_ASIDS of them) are not owned by an
+ * address space: maia_as_pin() gives an address space a slot for as long as
+ * one of its jobs may run on the device, taking the least recently used
+ * idle slot when the address space has none (its root is written to the
+ * slot's root registers, which drops the slot's TLB entries). So any number
+ * of address spaces can exist, and at most MAIA_MAX_ASIDS of them have jobs
+ * on the device at once.
+ *
+ * The device TLB caches valid leaves only, so new mappings need no
+ * invalidation; removed ones are invalidated (INV_CMD, then a read back so
+ * that the posted writes have reached the device) before the caller may
+ * free the memory behind them. An address space without a slot has nothing
+ * in the TLB.
+ *
+ * Locking: maia_as.lock (a mutex) serialises the changes of one table tree;
+ * maia_core.asid_lock (a spinlock, taken with interrupts disabled because
+ * maia_as_unpin() runs in interrupt context) protects the slots, every
+ * address space's hw_asid, the root registers and the invalidation
+ * registers. as->lock may be held when asid_lock is taken, never the
+ * reverse.
  */
 
 #include <linux/bitfield.h>
@@ -30,23 +51,27 @@
  * @entries: CPU view of the MAIA_PT_ENTRIES entries (coherent memory)
  * @dma: bus address the device uses
  * @children: lower-level tables, for levels 0..2
+ * @used: valid entries in @entries
+ * @free_link: entry in a list of unlinked tables waiting to be freed
  */
 struct maia_pt {
 	struct maia_pte *entries;
 	dma_addr_t dma;
 	struct maia_pt **children;
+	unsigned int used;
+	struct list_head free_link;
 };
 
 /**
  * struct maia_as - a device address space
  * @core: owning core
- * @asid: hardware address-space id
+ * @hw_asid: hardware slot holding the root, or -1 (under core->asid_lock)
  * @lock: protects the table tree and serialises map/unmap
  * @root: level-0 table
  */
 struct maia_as {
 	struct maia_core *core;
-	u32 asid;
+	int hw_asid;
 	struct mutex lock; /* table tree */
 	struct maia_pt *root;
 };
@@ -64,26 +89,35 @@ static u64 maia_pte_get(struct maia_pt *pt, unsigned int idx)
 /* The device walks the tables concurrently: one untorn store per entry. */
 static void maia_pte_set(struct maia_pt *pt, unsigned int idx, u64 val)
 {
+	bool was = maia_pte_get(pt, idx) & MAIA_PTE_VALID;
+
 	WRITE_ONCE(pt->entries[idx].val, cpu_to_le64(val));
+	if (!was && (val & MAIA_PTE_VALID))
+		pt->used++;
+	else if (was && !(val & MAIA_PTE_VALID))
+		pt->used--;
 }
 
+/* Tables are made on behalf of userspace: charge them to its memcg. */
 static struct maia_pt *maia_pt_alloc(struct maia_core *core, unsigned int level)
 {
 	struct maia_pt *pt;
 
-	pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+	pt = kzalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
 	if (!pt)
 		return NULL;
 	pt->entries = dma_alloc_coherent(&core->pdev->dev, MAIA_PT_SIZE,
-					 &pt->dma, GFP_KERNEL);
+					 &pt->dma, GFP_KERNEL_ACCOUNT);
 	if (!pt->entries)
 		goto err_free;
 	if (level < MAIA_PT_LEVELS - 1) {
 		pt->children = kcalloc(MAIA_PT_ENTRIES, sizeof(*pt->children),
-				       GFP_KERNEL);
+				       GFP_KERNEL_ACCOUNT);
 		if (!pt->children)
 			goto err_dma;
 	}
+	INIT_LIST_HEAD(&pt->free_link);
+	atomic_inc(&core->pt_count);
 	return pt;
 
 err_dma:
@@ -93,19 +127,19 @@ err_free:
 	return NULL;
 }
 
-static void maia_pt_free(struct maia_core *core, struct maia_pt *pt,
-			 unsigned int level)
+static void maia_pt_free(struct maia_core *core, struct maia_pt *pt)
 {
 	unsigned int i;
 
 	if (pt->children) {
 		for (i = 0; i < MAIA_PT_ENTRIES; i++)
 			if (pt->children[i])
-				maia_pt_free(core, pt->children[i], level + 1);
+				maia_pt_free(core, pt->children[i]);
 		kfree(pt->children);
 	}
 	dma_free_coherent(&core->pdev->dev, MAIA_PT_SIZE, pt->entries, pt->dma);
 	kfree(pt);
+	atomic_dec(&core->pt_count);
 }
 
 /* Walk down to @level for @va, creating tables on the way. */
@@ -187,8 +221,14 @@ static int maia_as_map_range(struct maia_as *as, u64 va, u64 addr, u64 size,
 	return 0;
 }
 
-static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size)
+/*
+ * Clear the leaves of [va, va + size) and unlink the tables this empties
+ * onto @freed (the caller frees them once the device cannot walk them).
+ */
+static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size,
+				struct list_head *freed)
 {
+	struct maia_pt *path[MAIA_PT_LEVELS];
 	u64 end = va + size;
 
 	while (va < end) {
@@ -197,6 +237,7 @@ static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size)
 		u64 step = MAIA_PAGE_SIZE;
 
 		for (l = 0; l < MAIA_PT_LEVELS - 1; l++) {
+			path[l] = pt;
 			idx = maia_pt_index(va, l);
 			if (l == MAIA_BLOCK_LEVEL &&
 			    (maia_pte_get(pt, idx) & MAIA_PTE_LEAF)) {
@@ -204,105 +245,242 @@ static void maia_as_clear_range(struct maia_as *as, u64 va, u64 size)
 				break;
 			}
 			if (!pt->children[idx]) {
+				/* Nothing mapped under this entry. */
+				step = BIT_ULL(MAIA_PT_SHIFT(l));
 				pt = NULL;
 				break;
 			}
 			pt = pt->children[idx];
 		}
 		if (pt) {
-			idx = maia_pt_index(va, l);
-			maia_pte_set(pt, idx, 0);
+			path[l] = pt;
+			maia_pte_set(pt, maia_pt_index(va, l), 0);
+			/* Unlink the tables left empty, bottom up. */
+			while (l > 0 && !path[l]->used) {
+				struct maia_pt *parent = path[l - 1];
+
+				idx = maia_pt_index(va, l - 1);
+				maia_pte_set(parent, idx, 0);
+				parent->children[idx] = NULL;
+				list_add_tail(&path[l]->free_link, freed);
+				l--;
+			}
 		}
 		va = ALIGN_DOWN(va, step) + step;
+		if (!va)
+			break;	/* wrapped past the top of the VA */
 	}
 }
 
-static void maia_tlb_invalidate(struct maia_core *core, u32 cmd, u32 asid,
-				u64 va, u64 size)
+/* Make sure the posted register writes before it have reached the device. */
+static void maia_mmu_flush_writes(struct maia_core *core)
 {
-	mutex_lock(&core->tlb_lock);
+	maia_core_rd(core, MAIA_REG_MMU_INV_CMD);
+}
+
+/* Caller holds core->asid_lock. */
+static void maia_tlb_invalidate_locked(struct maia_core *core, u32 cmd,
+				       u32 asid, u64 va, u64 size)
+{
+	lockdep_assert_held(&core->asid_lock);
 	maia_core_wr(core, MAIA_REG_MMU_INV_ASID, asid);
 	maia_core_wr(core, MAIA_REG_MMU_INV_START_LO, lower_32_bits(va));
 	maia_core_wr(core, MAIA_REG_MMU_INV_START_HI, upper_32_bits(va));
 	maia_core_wr(core, MAIA_REG_MMU_INV_SIZE_LO, lower_32_bits(size));
 	maia_core_wr(core, MAIA_REG_MMU_INV_SIZE_HI, upper_32_bits(size));
 	maia_core_wr(core, MAIA_REG_MMU_INV_CMD, cmd);
-	mutex_unlock(&core->tlb_lock);
+	maia_mmu_flush_writes(core);
+}
+
+/*
+ * Point hardware slot @asid at the table tree at @root (0: none), drop the
+ * slot's TLB entries and wait for the writes to land. Caller holds
+ * core->asid_lock.
+ */
+static void maia_asid_program(struct maia_core *core, unsigned int asid,
+			      dma_addr_t root)
+{
+	lockdep_assert_held(&core->asid_lock);
+	if (root) {
+		maia_core_wr(core, MAIA_MMU_ROOT_HI(asid), upper_32_bits(root));
+		maia_core_wr(core, MAIA_MMU_ROOT_LO(asid),
+			     lower_32_bits(root) | MAIA_MMU_ROOT_VALID);
+	} else {
+		maia_core_wr(core, MAIA_MMU_ROOT_LO(asid), 0);
+		maia_core_wr(core, MAIA_MMU_ROOT_HI(asid), 0);
+	}
+	maia_tlb_invalidate_locked(core, MAIA_MMU_INV_ASID, asid, 0, 0);
+}
+
+/* Invalidate the TLB entries of @as in [va, va + size), if it has a slot. */
+static void maia_as_tlb_invalidate(struct maia_as *as, u64 va, u64 size)
+{
+	struct maia_core *core = as->core;
+	unsigned long flags;
+
+	spin_lock_irqsave(&core->asid_lock, flags);
+	if (as->hw_asid >= 0)
+		maia_tlb_invalidate_locked(core, MAIA_MMU_INV_RANGE,
+					   as->hw_asid, va, size);
+	spin_unlock_irqrestore(&core->asid_lock, flags);
 }
 
 /**
  * maia_as_create() - create a device address space
  * @core: the core
  *
+ * The address space has no hardware slot until maia_as_pin().
+ *
  * Context: process context.
- * Return: the address space, or ERR_PTR(-EBUSY) when all hardware address
- * space ids are in use, ERR_PTR(-ENOMEM).
+ * Return: the address space, or ERR_PTR(-ENOMEM).
  */
 struct maia_as *maia_as_create(struct maia_core *core)
 {
 	struct maia_as *as;
-	int asid;
 
-	as = kzalloc(sizeof(*as), GFP_KERNEL);
+	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
 	if (!as)
 		return ERR_PTR(-ENOMEM);
-	asid = ida_alloc_max(&core->asid_ida, MAIA_MAX_ASIDS - 1, GFP_KERNEL);
-	if (asid < 0) {
-		kfree(as);
-		return ERR_PTR(asid == -ENOSPC ? -EBUSY : asid);
-	}
 	as->core = core;
-	as->asid = asid;
+	as->hw_asid = -1;
 	mutex_init(&as->lock);
 	as->root = maia_pt_alloc(core, 0);
 	if (!as->root) {
-		ida_free(&core->asid_ida, asid);
 		kfree(as);
 		return ERR_PTR(-ENOMEM);
 	}
-	maia_core_wr(core, MAIA_MMU_ROOT_HI(asid), upper_32_bits(as->root->dma));
-	maia_core_wr(core, MAIA_MMU_ROOT_LO(asid),
-		     lower_32_bits(as->root->dma) | MAIA_MMU_ROOT_VALID);
 	return as;
 }
 EXPORT_SYMBOL_NS_GPL(maia_as_create, MAIA_CORE);
 
 /**
  * maia_as_destroy() - destroy an address space
- * @as: address space with no job running in it
+ * @as: address space with no job that may still run in it (not pinned)
  *
  * Context: process context.
  */
 void maia_as_destroy(struct maia_as *as)
 {
 	struct maia_core *core = as->core;
+	unsigned long flags;
 
-	maia_core_wr(core, MAIA_MMU_ROOT_LO(as->asid), 0);
-	maia_core_wr(core, MAIA_MMU_ROOT_HI(as->asid), 0);
-	maia_tlb_invalidate(core, MAIA_MMU_INV_ASID, as->asid, 0, 0);
-	maia_pt_free(core, as->root, 0);
-	ida_free(&core->asid_ida, as->asid);
+	spin_lock_irqsave(&core->asid_lock, flags);
+	if (as->hw_asid >= 0) {
+		struct maia_asid_slot *slot = &core->asid_slots[as->hw_asid];
+
+		WARN_ON(slot->pins);
+		maia_asid_program(core, as->hw_asid, 0);
+		slot->owner = NULL;
+		slot->pins = 0;
+		as->hw_asid = -1;
+	}
+	spin_unlock_irqrestore(&core->asid_lock, flags);
+	maia_pt_free(core, as->root);
 	mutex_destroy(&as->lock);
 	kfree(as);
 }
 EXPORT_SYMBOL_NS_GPL(maia_as_destroy, MAIA_CORE);
 
 /**
- * maia_as_id() - hardware id of an address space, for job descriptors
+ * maia_as_pin() - give an address space a hardware id for one job
  * @as: address space
  *
- * Return: the ASID.
+ * Keeps the slot of @as, or takes a free slot, or the least recently used
+ * slot no job is pinning (its previous owner loses it; its TLB entries are
+ * dropped). Each successful call must be paired with maia_as_unpin() once
+ * the device is done with the job.
+ *
+ * Context: any; takes a spinlock with interrupts disabled.
+ * Return: the hardware ASID to put in the job descriptor, or -EBUSY when
+ * every slot is pinned by jobs of other address spaces.
  */
-u32 maia_as_id(struct maia_as *as)
+int maia_as_pin(struct maia_as *as)
 {
-	return as->asid;
+	struct maia_core *core = as->core;
+	struct maia_asid_slot *slot, *victim = NULL;
+	unsigned long flags;
+	unsigned int a;
+	int ret;
+
+	spin_lock_irqsave(&core->asid_lock, flags);
+	if (as->hw_asid < 0) {
+		for (a = 0; a < MAIA_MAX_ASIDS; a++) {
+			slot = &core->asid_slots[a];
+			if (!slot->owner) {
+				victim = slot;
+				break;
+			}
+			if (!slot->pins &&
+			    (!victim || slot->last_used < victim->last_used))
+				victim = slot;
+		}
+		if (!victim) {
+			spin_unlock_irqrestore(&core->asid_lock, flags);
+			return -EBUSY;
+		}
+		a = victim - core->asid_slots;
+		if (victim->owner) {
+			victim->owner->hw_asid = -1;
+			core->asid_steals++;
+		}
+		maia_asid_program(core, a, as->root->dma);
+		victim->owner = as;
+		as->hw_asid = a;
+	}
+	slot = &core->asid_slots[as->hw_asid];
+	slot->pins++;
+	slot->last_used = ++core->asid_clock;
+	ret = as->hw_asid;
+	spin_unlock_irqrestore(&core->asid_lock, flags);
+	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(maia_as_id, MAIA_CORE);
+EXPORT_SYMBOL_NS_GPL(maia_as_pin, MAIA_CORE);
+
+/**
+ * maia_as_unpin() - the device is done with one job of an address space
+ * @as: address space pinned by maia_as_pin()
+ *
+ * Context: any, including hard interrupt context.
+ * Return: true when this made the slot idle (another address space may
+ * now take it).
+ */
+bool maia_as_unpin(struct maia_as *as)
+{
+	struct maia_core *core = as->core;
+	struct maia_asid_slot *slot;
+	unsigned long flags;
+	bool idle = false;
+
+	spin_lock_irqsave(&core->asid_lock, flags);
+	if (!WARN_ON(as->hw_asid < 0)) {
+		slot = &core->asid_slots[as->hw_asid];
+		if (!WARN_ON(!slot->pins)) {
+			slot->pins--;
+			idle = !slot->pins;
+		}
+		slot->last_used = ++core->asid_clock;
+	}
+	spin_unlock_irqrestore(&core->asid_lock, flags);
+	return idle;
+}
+EXPORT_SYMBOL_NS_GPL(maia_as_unpin, MAIA_CORE);
 
 static bool maia_as_range_ok(u64 va, u64 size)
 {
 	return size && IS_ALIGNED(va | size, MAIA_PAGE_SIZE) &&
 	       va + size > va && va + size <= (1ull << MAIA_VA_BITS);
+}
+
+/*
+ * Undo a partial map: a job of the address space may already have used
+ * (and cached) the new entries, so invalidate like an unmap.
+ */
+static void maia_as_unmap_locked(struct maia_as *as, u64 va, u64 size,
+				 struct list_head *freed)
+{
+	lockdep_assert_held(&as->lock);
+	maia_as_clear_range(as, va, size, freed);
+	maia_as_tlb_invalidate(as, va, size);
 }
 
 /**
@@ -313,14 +491,17 @@ static bool maia_as_range_ok(u64 va, u64 size)
  * @offset: byte offset into @sgt, page aligned
  * @size: bytes, page aligned
  * @prot: MAIA_PROT_* bits
+ * @freed: on failure, gets the tables to free with maia_as_free_tables()
  *
  * The caller makes sure the range is free and keeps @sgt mapped until the
- * range is unmapped. On failure nothing stays mapped.
+ * range is unmapped. On failure nothing stays mapped, but a job running in
+ * @as may have reached the memory meanwhile: handle @sgt and @freed as after
+ * maia_as_unmap().
  *
  * Return: 0, -EINVAL for a bad range, -ENOMEM.
  */
 int maia_as_map_sgt(struct maia_as *as, u64 va, struct sg_table *sgt,
-		    u64 offset, u64 size, u32 prot)
+		    u64 offset, u64 size, u32 prot, struct list_head *freed)
 {
 	u64 done = 0, skip = offset;
 	struct scatterlist *sg;
@@ -357,7 +538,7 @@ int maia_as_map_sgt(struct maia_as *as, u64 va, struct sg_table *sgt,
 	if (!ret && done != size)
 		ret = -EINVAL;
 	if (ret)
-		maia_as_clear_range(as, va, size);
+		maia_as_unmap_locked(as, va, size, freed);
 	mutex_unlock(&as->lock);
 	return ret;
 }
@@ -370,11 +551,12 @@ EXPORT_SYMBOL_NS_GPL(maia_as_map_sgt, MAIA_CORE);
  * @hbm_offset: offset in HBM, page aligned
  * @size: bytes, page aligned
  * @prot: MAIA_PROT_READ/WRITE bits
+ * @freed: on failure, as for maia_as_map_sgt()
  *
  * Return: 0, -EINVAL for a bad range, -ENOMEM.
  */
 int maia_as_map_hbm(struct maia_as *as, u64 va, u64 hbm_offset, u64 size,
-		    u32 prot)
+		    u32 prot, struct list_head *freed)
 {
 	int ret;
 
@@ -387,7 +569,7 @@ int maia_as_map_hbm(struct maia_as *as, u64 va, u64 hbm_offset, u64 size,
 	mutex_lock(&as->lock);
 	ret = maia_as_map_range(as, va, hbm_offset, size, prot | MAIA_PROT_HBM);
 	if (ret)
-		maia_as_clear_range(as, va, size);
+		maia_as_unmap_locked(as, va, size, freed);
 	mutex_unlock(&as->lock);
 	return ret;
 }
@@ -398,20 +580,62 @@ EXPORT_SYMBOL_NS_GPL(maia_as_map_hbm, MAIA_CORE);
  * @as: address space
  * @va: start, page aligned
  * @size: bytes, page aligned
+ * @freed: gets the page tables the unmap emptied
  *
- * When this returns the device no longer translates any address in the
- * range, so the memory behind it may be released.
+ * When this returns, every access the device starts in the range faults.
+ * Accesses already under way complete with the old translation (at most
+ * one 2 MiB piece of a command, see the hardware reference), and a walk in
+ * progress may still read the tables on @freed: release the memory behind
+ * the range and call maia_as_free_tables() only once the jobs that ran in
+ * @as before the unmap are done.
  */
-void maia_as_unmap(struct maia_as *as, u64 va, u64 size)
+void maia_as_unmap(struct maia_as *as, u64 va, u64 size,
+		   struct list_head *freed)
 {
 	if (!maia_as_range_ok(va, size))
 		return;
 	mutex_lock(&as->lock);
-	maia_as_clear_range(as, va, size);
-	maia_tlb_invalidate(as->core, MAIA_MMU_INV_RANGE, as->asid, va, size);
+	maia_as_unmap_locked(as, va, size, freed);
 	mutex_unlock(&as->lock);
 }
 EXPORT_SYMBOL_NS_GPL(maia_as_unmap, MAIA_CORE);
+
+/**
+ * maia_as_free_tables() - free page tables unlinked by an unmap
+ * @core: the core of the address space they came from
+ * @freed: list filled by maia_as_unmap(), maia_as_map_sgt() or
+ *	maia_as_map_hbm(); empty afterwards
+ *
+ * Context: process context.
+ */
+void maia_as_free_tables(struct maia_core *core, struct list_head *freed)
+{
+	struct maia_pt *pt, *tmp;
+
+	list_for_each_entry_safe(pt, tmp, freed, free_link) {
+		list_del(&pt->free_link);
+		maia_pt_free(core, pt);
+	}
+}
+EXPORT_SYMBOL_NS_GPL(maia_as_free_tables, MAIA_CORE);
+
+/* debugfs "mmu": table count and slot use. */
+int maia_mmu_show(struct maia_core *core, char *buf, size_t len)
+{
+	unsigned long flags;
+	unsigned int a;
+	int n;
+
+	spin_lock_irqsave(&core->asid_lock, flags);
+	n = scnprintf(buf, len, "tables: %d\nasid_steals: %llu\n",
+		      atomic_read(&core->pt_count), core->asid_steals);
+	for (a = 0; a < MAIA_MAX_ASIDS; a++)
+		n += scnprintf(buf + n, len - n, "asid %u: %s pins %u\n", a,
+			       core->asid_slots[a].owner ? "used" : "free",
+			       core->asid_slots[a].pins);
+	spin_unlock_irqrestore(&core->asid_lock, flags);
+	return n;
+}
 
 /* Called from the misc interrupt handler when INT_CAUSE.MMU_FAULT is set. */
 void maia_mmu_handle_fault(struct maia_core *core)

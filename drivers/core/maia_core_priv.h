@@ -4,7 +4,6 @@
 #define MAIA_CORE_PRIV_H
 
 #include <linux/completion.h>
-#include <linux/idr.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 
@@ -22,6 +21,18 @@ struct maia_fault_record {
 	u64 addr;
 	u32 info;
 	u64 time_ns;
+};
+
+/**
+ * struct maia_asid_slot - one hardware address-space id
+ * @owner: address space whose root is programmed in the slot, or NULL
+ * @pins: jobs of @owner the device may be running (maia_as_pin())
+ * @last_used: value of maia_core.asid_clock when last pinned or unpinned
+ */
+struct maia_asid_slot {
+	struct maia_as *owner;
+	unsigned int pins;
+	u64 last_used;
 };
 
 /**
@@ -46,8 +57,13 @@ struct maia_aux {
  * @irq_test_lock: serialises interrupt self-tests
  * @irq_test_done: completed by the misc handler when a test cause arrives
  * @misc_irqs: misc vector interrupts handled (debug statistic)
- * @tlb_lock: serialises the multi-register TLB invalidation sequence
- * @asid_ida: hardware address-space ids in use
+ * @asid_lock: protects @asid_slots, @asid_clock, @asid_steals, the
+ *	hw_asid of every address space, the MMU root registers and the
+ *	multi-register TLB invalidation sequence
+ * @asid_slots: the hardware address-space ids and who holds them
+ * @asid_clock: LRU clock of @asid_slots
+ * @asid_steals: slots taken from an idle address space for another
+ * @pt_count: page tables allocated in all address spaces (debugfs "mmu")
  * @fault_lock: protects @faults and @fault_count
  * @faults: the last MAIA_FAULT_LOG MMU faults
  * @fault_count: MMU faults since probe
@@ -67,8 +83,11 @@ struct maia_core {
 	struct mutex irq_test_lock; /* serialises the misc vector self-test */
 	struct completion irq_test_done;
 	atomic64_t misc_irqs;
-	struct mutex tlb_lock; /* INV_* register sequence */
-	struct ida asid_ida;
+	spinlock_t asid_lock; /* asid_*, hw_asid, roots, INV_* sequence */
+	struct maia_asid_slot asid_slots[MAIA_MAX_ASIDS];
+	u64 asid_clock;
+	u64 asid_steals;
+	atomic_t pt_count;
 	spinlock_t fault_lock; /* faults, fault_count */
 	struct maia_fault_record faults[MAIA_FAULT_LOG];
 	u64 fault_count;
@@ -86,6 +105,7 @@ static inline void maia_core_wr(struct maia_core *core, u32 reg, u32 val)
 }
 
 void maia_mmu_handle_fault(struct maia_core *core);
+int maia_mmu_show(struct maia_core *core, char *buf, size_t len);
 int maia_core_hwmon_init(struct maia_core *core);
 
 #endif /* MAIA_CORE_PRIV_H */

@@ -61,12 +61,23 @@ static u32 maia_hw_ring_rd(struct maia_hw_ring *ring, u32 reg)
 	return readl(ring->regs + reg);
 }
 
+/*
+ * Abort the running job and empty the ring. MMIO writes are posted: read
+ * back so that the reset has reached the device before the caller fails
+ * jobs or frees memory they used.
+ */
+static void maia_hw_ring_stop(struct maia_hw_ring *ring)
+{
+	maia_hw_ring_wr(ring, MAIA_RING_CTRL, MAIA_RING_CTRL_RESET);
+	maia_hw_ring_rd(ring, MAIA_RING_STATUS);
+}
+
 /* Program an empty ring and enable the ring. Caller holds ring->lock. */
 static void maia_hw_ring_program(struct maia_hw_ring *ring)
 {
+	maia_hw_ring_stop(ring);
 	memset(ring->compl, 0, sizeof(*ring->compl));
 	ring->tail = 0;
-	maia_hw_ring_wr(ring, MAIA_RING_CTRL, MAIA_RING_CTRL_RESET);
 	maia_hw_ring_wr(ring, MAIA_RING_ADDR_LO, lower_32_bits(ring->desc_dma));
 	maia_hw_ring_wr(ring, MAIA_RING_ADDR_HI, upper_32_bits(ring->desc_dma));
 	maia_hw_ring_wr(ring, MAIA_RING_ORDER, ring->order);
@@ -164,7 +175,7 @@ void maia_hw_ring_destroy(struct maia_hw_ring *ring)
 {
 	struct device *dev = &ring->core->pdev->dev;
 
-	maia_hw_ring_wr(ring, MAIA_RING_CTRL, MAIA_RING_CTRL_RESET);
+	maia_hw_ring_stop(ring);
 	free_irq(ring->irq, ring);
 	dma_free_coherent(dev, sizeof(*ring->compl), ring->compl, ring->compl_dma);
 	dma_free_coherent(dev, sizeof(*ring->desc) << ring->order, ring->desc,

@@ -167,14 +167,17 @@ struct drm_maia_vm_bind {
 /**
  * struct drm_maia_vm_unbind - remove a binding
  *
- * @va and @size must match one earlier VM_BIND exactly. Jobs that named the
- * object in their submission are waited for (interruptibly, up to 10 s);
- * a job still using the range without having named it faults (-EFAULT on
- * its fence). Either way the device never reaches memory that has been
- * released: the device TLB is invalidated before the object is let go.
+ * @va and @size must match one earlier VM_BIND exactly. The range is
+ * removed at once: an access a job starts in it afterwards faults (-EFAULT
+ * on its fence), and the range can be bound again. The call then waits
+ * (interruptibly, up to 10 s) for the file's jobs submitted before it,
+ * whether or not they named the object, so that when it returns none of
+ * them is still using the range. The object's memory (and the reference the
+ * binding held) is released only after all of those jobs have finished, even
+ * when the wait is cut short, so the device never reaches memory that has
+ * gone to someone else.
  *
- * Errors: -ENOENT no binding with that exact range; -EBUSY jobs still
- * running after 10 s; -EINTR/-ERESTARTSYS interrupted while waiting.
+ * Errors: -ENOENT no binding with that exact range.
  */
 struct drm_maia_vm_unbind {
 	/** @va: in */
@@ -248,7 +251,7 @@ struct drm_maia_queue_destroy {
  * has no fence yet, unknown out-syncobj; -EINVAL @ib_va unaligned (64
  * bytes), @ib_count 0 or above DRM_MAIA_MAX_IB_COUNT, too many handles, an
  * object listed twice, unknown flags; -EFAULT bad array pointers; -ECANCELED the queue is banned
- * after repeated faults.
+ * after repeated faults, or the file after repeated timeouts.
  */
 struct drm_maia_submit {
 	/** @queue_id: in */
@@ -275,7 +278,9 @@ struct drm_maia_submit {
 
 #define DRM_MAIA_QUEUE_OK	0
 #define DRM_MAIA_QUEUE_ERROR	1	/* last job failed, queue still usable */
-#define DRM_MAIA_QUEUE_BANNED	2	/* too many failures, submit refused */
+#define DRM_MAIA_QUEUE_BANNED	2	/* too many failures (of the queue, or
+					 * timeouts of the file), submit refused
+					 */
 
 /**
  * struct drm_maia_queue_state - error state of a queue
