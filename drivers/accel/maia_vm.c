@@ -496,10 +496,11 @@ err_put:
 }
 
 /*
- * The binding is gone from the address space when this returns; it then
- * waits (bounded, interruptibly) for the jobs that may still be using the
- * range. Its memory is released only after they are done, even when the
- * wait is cut short.
+ * Jobs that named the object are waited for first, with the binding still
+ * in place (as the uAPI promises: they complete normally). Then the range
+ * is removed, and the call waits (bounded, interruptibly) for the other
+ * jobs of the file that may still be using it; its memory is released only
+ * after they are done, even when that wait is cut short.
  */
 int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,
 			 struct drm_file *file)
@@ -511,6 +512,7 @@ int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,
 	struct maia_binding *b = NULL;
 	unsigned int i, n = 0;
 	struct drm_mm_node *node;
+	long wait;
 
 	if (!maia_va_range_ok(args->va, args->size))
 		return -ENOENT;
@@ -525,6 +527,12 @@ int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,
 	if (!b) {
 		mutex_unlock(&mfile->vm_lock);
 		return -ENOENT;
+	}
+	wait = dma_resv_wait_timeout(b->obj->resv, DMA_RESV_USAGE_BOOKKEEP, true,
+				     timeout);
+	if (wait <= 0) {
+		mutex_unlock(&mfile->vm_lock);
+		return wait ? wait : -EBUSY;
 	}
 	maia_binding_retire(mfile, b, true);
 	if (b->num_fences)

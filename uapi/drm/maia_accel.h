@@ -167,17 +167,21 @@ struct drm_maia_vm_bind {
 /**
  * struct drm_maia_vm_unbind - remove a binding
  *
- * @va and @size must match one earlier VM_BIND exactly. The range is
- * removed at once: an access a job starts in it afterwards faults (-EFAULT
+ * @va and @size must match one earlier VM_BIND exactly. Jobs that named the
+ * object in their submission are waited for first (interruptibly, up to
+ * 10 s), with the range still mapped, so they complete normally. Then the
+ * range is removed: an access a job starts in it afterwards faults (-EFAULT
  * on its fence), and the range can be bound again. The call then waits
- * (interruptibly, up to 10 s) for the file's jobs submitted before it,
- * whether or not they named the object, so that when it returns none of
- * them is still using the range. The object's memory (and the reference the
- * binding held) is released only after all of those jobs have finished, even
- * when the wait is cut short, so the device never reaches memory that has
- * gone to someone else.
+ * (interruptibly, up to 10 s) for the file's other jobs submitted before
+ * it, which may use the range without naming the object, so that when it
+ * returns none of them is still using it. The object's memory (and the
+ * reference the binding held) is released only after all of those jobs have
+ * finished, even when that second wait is cut short, so the device never
+ * reaches memory that has gone to someone else.
  *
- * Errors: -ENOENT no binding with that exact range.
+ * Errors: -ENOENT no binding with that exact range; -EBUSY jobs that named
+ * the object still running after 10 s; -EINTR/-ERESTARTSYS interrupted
+ * while waiting for them (in both cases the binding is left in place).
  */
 struct drm_maia_vm_unbind {
 	/** @va: in */
