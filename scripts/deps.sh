@@ -36,7 +36,7 @@ pkgs=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12
 	ninja-build libglib2.0-dev libpixman-1-dev libslirp-dev libfdt-dev libattr1-dev
 	python3-venv dpkg-dev pkg-config
-	libdrm-dev busybox-static seabios qemu-system-data ipxe-qemu
+	libdrm-dev busybox-static seabios qemu-system-data ipxe-qemu gcc-multilib
 	ethtool iproute2 iperf3 python3 socat coreutils iputils-ping curl
 	libopenblas-dev libmnl-dev libjson-c-dev
 )
