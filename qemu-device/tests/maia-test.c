@@ -722,7 +722,9 @@ static uint64_t qemu_cpu_ticks(Maia *m)
 /*
  * F4: a doorbell over a packet without EOP must leave the device idle
  * until the rest of the packet is posted (it used to spin on the ring).
- * Idle means: over one second QEMU uses less than a quarter of a CPU.
+ * Idle means: over two seconds QEMU uses less than a tenth of a CPU (a
+ * spinning engine gets far more even on a loaded host; an idle QEMU under
+ * qtest uses next to nothing).
  * The packet then completes normally; a chain longer than
  * MAIA_TX_MAX_DESCS without EOP stops the ring.
  */
@@ -740,11 +742,11 @@ static void test_tx_no_eop(void)
     wr(&m, QP(0, MAIA_TXR_TAIL), 1);
     assert_alive(&m);
     t0 = qemu_cpu_ticks(&m);
-    g_usleep(G_USEC_PER_SEC);
+    g_usleep(2 * G_USEC_PER_SEC);
     used = qemu_cpu_ticks(&m) - t0;
     g_test_message("QEMU used %" PRIu64 " of %ld ticks while idle", used,
-                   hz);
-    g_assert_cmpuint(used, <, hz / 4);
+                   2 * hz);
+    g_assert_cmpuint(used, <, 2 * hz / 10);
     g_assert_cmpuint(tx_head(&m), ==, 0);
     g_assert_false(tx_error(&m));
     /* the rest of the packet */
