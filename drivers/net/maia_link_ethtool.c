@@ -460,43 +460,32 @@ static void maia_get_rmon_stats(struct net_device *netdev,
 	*ranges = port->link->rmon_ranges;
 }
 
-/* ethtool -S: device counters with no standard home, driver totals. */
+/*
+ * ethtool -S: only what has no standard home. Left out on purpose: what
+ * ndo_get_stats64 reports (RX_NO_RING as rx_missed_errors, RX_DMA_ERRORS
+ * as rx_fifo_errors, TX_LINK_DOWN as tx_carrier_errors), the per-queue
+ * and checksum, TSO, hardware GRO, allocation failure, drop and stop/wake
+ * counters of qstats (netdev netlink), link_down_events (ethtool -I).
+ */
 static const struct {
 	const char *name;
 	unsigned int stat;
 } maia_hw_stats[] = {
-	{ "rx_no_queue", MAIA_STAT_RX_NO_RING },
 	{ "rx_link_down", MAIA_STAT_RX_LINK_DOWN },
 	{ "rx_backpressure", MAIA_STAT_RX_BACKPRESSURE },
-	{ "rx_dma_errors", MAIA_STAT_RX_DMA_ERRORS },
-	{ "rx_csum_ok_hw", MAIA_STAT_RX_CSUM_OK },
-	{ "rx_csum_bad_hw", MAIA_STAT_RX_CSUM_BAD },
-	{ "tx_link_down", MAIA_STAT_TX_LINK_DOWN },
 	{ "tx_bad_desc", MAIA_STAT_TX_BAD_DESC },
 	{ "tx_dma_errors", MAIA_STAT_TX_DMA_ERRORS },
 	{ "tx_oversize", MAIA_STAT_TX_OVERSIZE },
-	{ "tx_tso_hw", MAIA_STAT_TX_TSO },
-	{ "tx_tso_segs_hw", MAIA_STAT_TX_TSO_SEGS },
-	{ "tx_csum_hw", MAIA_STAT_TX_CSUM },
 	{ "tx_training", MAIA_STAT_TX_TRAINING },
 	{ "rx_training", MAIA_STAT_RX_TRAINING },
-	{ "rx_rsc_hw", MAIA_STAT_RX_RSC },
-	{ "rx_rsc_segs_hw", MAIA_STAT_RX_RSC_SEGS },
 };
 
 static const char * const maia_port_stats[] = {
-	"link_ups", "link_downs", "trainings", "tx_timeouts",
-	"rx_alloc_fail", "rx_driver_dropped", "rx_bufs", "rx_copybreak",
-	"tx_stops", "tx_wakes", "tx_driver_dropped",
-};
-
-static const char * const maia_queue_stats[] = {
-	"rx%u_packets", "rx%u_bytes", "tx%u_packets", "tx%u_bytes",
+	"link_ups", "trainings", "tx_timeouts", "rx_bufs", "rx_copybreak",
 };
 
 #define MAIA_N_STATS	(ARRAY_SIZE(maia_hw_stats) + \
-			 ARRAY_SIZE(maia_port_stats) + \
-			 MAIA_PORT_QPAIRS * ARRAY_SIZE(maia_queue_stats))
+			 ARRAY_SIZE(maia_port_stats))
 
 static const char maia_tests[][ETH_GSTRING_LEN] = {
 	"register (offline)",
@@ -519,7 +508,7 @@ static int maia_get_sset_count(struct net_device *netdev, int sset)
 
 static void maia_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 {
-	unsigned int i, q;
+	unsigned int i;
 
 	switch (sset) {
 	case ETH_SS_STATS:
@@ -527,9 +516,6 @@ static void maia_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 			ethtool_puts(&data, maia_hw_stats[i].name);
 		for (i = 0; i < ARRAY_SIZE(maia_port_stats); i++)
 			ethtool_puts(&data, maia_port_stats[i]);
-		for (q = 0; q < MAIA_PORT_QPAIRS; q++)
-			for (i = 0; i < ARRAY_SIZE(maia_queue_stats); i++)
-				ethtool_sprintf(&data, maia_queue_stats[i], q);
 		break;
 	case ETH_SS_TEST:
 		memcpy(data, maia_tests, sizeof(maia_tests));
@@ -541,37 +527,18 @@ static void maia_get_ethtool_stats(struct net_device *netdev,
 				   struct ethtool_stats *stats, u64 *data)
 {
 	struct maia_port *port = netdev_priv(netdev);
-	struct maia_tx_stats tx, qtx;
-	struct maia_rx_stats rx, qrx;
-	unsigned int i, q;
+	struct maia_tx_stats tx;
+	struct maia_rx_stats rx;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(maia_hw_stats); i++)
 		*data++ = maia_stat(port, maia_hw_stats[i].stat);
 	maia_port_get_totals(port, &tx, &rx);
 	*data++ = maia_port_rd(port, MAIA_P_LINK_UPS);
-	*data++ = maia_port_rd(port, MAIA_P_LINK_DOWNS);
 	*data++ = maia_port_rd(port, MAIA_P_TRAININGS);
 	*data++ = atomic64_read(&port->tx_timeouts);
-	*data++ = rx.alloc_fail;
-	*data++ = rx.dropped;
 	*data++ = rx.bufs;
 	*data++ = rx.copied;
-	*data++ = tx.stops;
-	*data++ = tx.wakes;
-	*data++ = tx.dropped;
-
-	spin_lock_bh(&port->stats_lock);
-	for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
-		memset(&qtx, 0, sizeof(qtx));
-		memset(&qrx, 0, sizeof(qrx));
-		if (port->qps[q])
-			maia_qp_read_stats(port->qps[q], &qtx, &qrx);
-		*data++ = port->qbase[q].rx_packets + qrx.packets;
-		*data++ = port->qbase[q].rx_bytes + qrx.bytes;
-		*data++ = port->qbase[q].tx_packets + qtx.packets;
-		*data++ = port->qbase[q].tx_bytes + qtx.bytes;
-	}
-	spin_unlock_bh(&port->stats_lock);
 }
 
 /* Rings, channels, coalescing -------------------------------------------------- */

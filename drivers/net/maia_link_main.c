@@ -376,6 +376,7 @@ static void maia_qstats_tx(struct net_device *netdev, int idx,
 	stats->packets = tx.packets;
 	stats->bytes = tx.bytes;
 	stats->hw_gso_packets = tx.tso;
+	stats->hw_gso_wire_packets = tx.tso_segs;
 	stats->needs_csum = tx.csum;
 	stats->stop = tx.stops;
 	stats->wake = tx.wakes;
@@ -401,6 +402,7 @@ static void maia_qstats_base(struct net_device *netdev,
 	tx->packets = port->base_tx.packets;
 	tx->bytes = port->base_tx.bytes;
 	tx->hw_gso_packets = port->base_tx.tso;
+	tx->hw_gso_wire_packets = port->base_tx.tso_segs;
 	tx->needs_csum = port->base_tx.csum;
 	tx->stop = port->base_tx.stops;
 	tx->wake = port->base_tx.wakes;
