@@ -114,9 +114,15 @@ static int maia_get_link_ksettings(struct net_device *netdev,
 	ethtool_link_ksettings_zero_link_mode(ks, lp_advertising);
 	ethtool_link_ksettings_add_link_mode(ks, supported, FIBRE);
 	ethtool_link_ksettings_add_link_mode(ks, supported, Autoneg);
+	ethtool_link_ksettings_add_link_mode(ks, supported, FEC_NONE);
+	ethtool_link_ksettings_add_link_mode(ks, supported, FEC_RS);
 	maia_add_link_modes(port, ks->link_modes.supported, port->num_lanes);
 	/* kept while forced: what autoneg on advertises again */
 	ethtool_link_ksettings_add_link_mode(ks, advertising, FIBRE);
+	if (maia_port_rd(port, MAIA_P_FEC) == MAIA_FEC_RS)
+		ethtool_link_ksettings_add_link_mode(ks, advertising, FEC_RS);
+	else
+		ethtool_link_ksettings_add_link_mode(ks, advertising, FEC_NONE);
 	maia_add_link_modes(port, ks->link_modes.advertising, adv);
 	ks->base.port = PORT_FIBRE;
 	if (port->forced_lanes) {
