@@ -157,18 +157,27 @@ static int maia_get_link_ksettings(struct net_device *netdev,
 	return 0;
 }
 
-/* With autoneg on: the most lanes of the modes in @adv, 0 if none. */
-static u32 maia_adv_lanes(struct maia_port *port, const unsigned long *adv)
+/*
+ * With autoneg on: the most lanes of the modes in @adv, 0 if none; @top
+ * is set if that is the fastest mode the port has (then every lane is
+ * offered, also on ports whose full lane count has no mode).
+ */
+static u32 maia_adv_lanes(struct maia_port *port, const unsigned long *adv,
+			  bool *top)
 {
-	u32 n, max = 0;
+	u32 n, max = 0, last = 0;
 	int bit;
 
 	for (n = 1; n <= port->num_lanes;
 	     n = maia_next_lanes(n, port->num_lanes)) {
 		bit = maia_link_mode(port->lane_rate, n);
-		if (bit >= 0 && test_bit(bit, adv))
+		if (bit < 0)
+			continue;
+		last = n;
+		if (test_bit(bit, adv))
 			max = n;
 	}
+	*top = max && max == last;
 	return max;
 }
 
@@ -186,16 +195,17 @@ static int maia_set_link_ksettings(struct net_device *netdev,
 	struct maia_port *port = netdev_priv(netdev);
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
 	u32 cur_lanes = 0, cur_speed = SPEED_UNKNOWN, lanes, speed;
+	bool top;
 
 	if (ks->base.duplex != DUPLEX_FULL && ks->base.duplex != DUPLEX_UNKNOWN)
 		return -EINVAL;
 	if (ks->base.autoneg == AUTONEG_ENABLE) {
-		lanes = maia_adv_lanes(port, ks->link_modes.advertising);
+		lanes = maia_adv_lanes(port, ks->link_modes.advertising, &top);
 		if (!lanes) {
 			netdev_err(netdev, "no link mode of this port advertised\n");
 			return -EINVAL;
 		}
-		port->adv_lanes = lanes < port->num_lanes ? lanes : 0;
+		port->adv_lanes = top ? 0 : lanes;
 		WRITE_ONCE(port->forced_lanes, 0);
 		maia_port_wr(port, MAIA_P_LANE_LIMIT, port->adv_lanes);
 		maia_port_link_update(port);

@@ -180,7 +180,8 @@ int maia_port_reconfigure(struct maia_port *port,
 		port->num_qps = cfg->num_qps;
 		port->tx_ring_size = cfg->tx_ring_size;
 		port->rx_ring_size = cfg->rx_ring_size;
-		return 0;
+		/* IFF_UP without a data path: an earlier restart failed */
+		return netif_running(port->netdev) ? maia_port_up(port) : 0;
 	}
 	ret = maia_port_alloc_qps(port, cfg, qps);
 	if (ret) {
