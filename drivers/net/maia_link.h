@@ -64,10 +64,11 @@ struct maia_rx_buf {
 };
 
 /**
- * struct maia_tx_stats - TX counters of one ring (qstats and ethtool -S)
+ * struct maia_tx_stats - TX counters of one ring (qstats)
  * @packets: packets given to the device
  * @bytes: bytes given to the device
  * @tso: TSO packets
+ * @tso_segs: the segments they are cut into on the wire
  * @csum: packets with checksum offload
  * @stops: queue stopped (ring full)
  * @wakes: queue woken
@@ -77,6 +78,7 @@ struct maia_tx_stats {
 	u64 packets;
 	u64 bytes;
 	u64 tso;
+	u64 tso_segs;
 	u64 csum;
 	u64 stops;
 	u64 wakes;
@@ -269,7 +271,6 @@ struct maia_link;
  *	readers of statistics (ndo_get_stats64, qstats)
  * @base_tx: counters of rings freed since probe
  * @base_rx: counters of rings freed since probe
- * @qbase: per queue pair packets/bytes of rings freed since probe
  * @mod_lock: serialises the selector registers: MOD_PAGE + window reads,
  *	DBG_LANE_SEL + DBG_LANE_BER
  * @selftest_rx: frames of a running loopback self-test seen by RX
@@ -325,12 +326,6 @@ struct maia_port {
 	spinlock_t stats_lock; /* base stats, qps pointers for readers */
 	struct maia_tx_stats base_tx;
 	struct maia_rx_stats base_rx;
-	struct maia_qbase {
-		u64 rx_packets;
-		u64 rx_bytes;
-		u64 tx_packets;
-		u64 tx_bytes;
-	} qbase[MAIA_PORT_QPAIRS];
 
 	struct mutex mod_lock; /* MOD_PAGE, DBG_LANE_SEL users */
 	atomic_t selftest_rx;

@@ -114,9 +114,15 @@ static int maia_get_link_ksettings(struct net_device *netdev,
 	ethtool_link_ksettings_zero_link_mode(ks, lp_advertising);
 	ethtool_link_ksettings_add_link_mode(ks, supported, FIBRE);
 	ethtool_link_ksettings_add_link_mode(ks, supported, Autoneg);
+	ethtool_link_ksettings_add_link_mode(ks, supported, FEC_NONE);
+	ethtool_link_ksettings_add_link_mode(ks, supported, FEC_RS);
 	maia_add_link_modes(port, ks->link_modes.supported, port->num_lanes);
 	/* kept while forced: what autoneg on advertises again */
 	ethtool_link_ksettings_add_link_mode(ks, advertising, FIBRE);
+	if (maia_port_rd(port, MAIA_P_FEC) == MAIA_FEC_RS)
+		ethtool_link_ksettings_add_link_mode(ks, advertising, FEC_RS);
+	else
+		ethtool_link_ksettings_add_link_mode(ks, advertising, FEC_NONE);
 	maia_add_link_modes(port, ks->link_modes.advertising, adv);
 	ks->base.port = PORT_FIBRE;
 	if (port->forced_lanes) {
@@ -151,18 +157,27 @@ static int maia_get_link_ksettings(struct net_device *netdev,
 	return 0;
 }
 
-/* With autoneg on: the most lanes of the modes in @adv, 0 if none. */
-static u32 maia_adv_lanes(struct maia_port *port, const unsigned long *adv)
+/*
+ * With autoneg on: the most lanes of the modes in @adv, 0 if none; @top
+ * is set if that is the fastest mode the port has (then every lane is
+ * offered, also on ports whose full lane count has no mode).
+ */
+static u32 maia_adv_lanes(struct maia_port *port, const unsigned long *adv,
+			  bool *top)
 {
-	u32 n, max = 0;
+	u32 n, max = 0, last = 0;
 	int bit;
 
 	for (n = 1; n <= port->num_lanes;
 	     n = maia_next_lanes(n, port->num_lanes)) {
 		bit = maia_link_mode(port->lane_rate, n);
-		if (bit >= 0 && test_bit(bit, adv))
+		if (bit < 0)
+			continue;
+		last = n;
+		if (test_bit(bit, adv))
 			max = n;
 	}
+	*top = max && max == last;
 	return max;
 }
 
@@ -180,16 +195,17 @@ static int maia_set_link_ksettings(struct net_device *netdev,
 	struct maia_port *port = netdev_priv(netdev);
 	u32 status = maia_port_rd(port, MAIA_P_STATUS);
 	u32 cur_lanes = 0, cur_speed = SPEED_UNKNOWN, lanes, speed;
+	bool top;
 
 	if (ks->base.duplex != DUPLEX_FULL && ks->base.duplex != DUPLEX_UNKNOWN)
 		return -EINVAL;
 	if (ks->base.autoneg == AUTONEG_ENABLE) {
-		lanes = maia_adv_lanes(port, ks->link_modes.advertising);
+		lanes = maia_adv_lanes(port, ks->link_modes.advertising, &top);
 		if (!lanes) {
 			netdev_err(netdev, "no link mode of this port advertised\n");
 			return -EINVAL;
 		}
-		port->adv_lanes = lanes < port->num_lanes ? lanes : 0;
+		port->adv_lanes = top ? 0 : lanes;
 		WRITE_ONCE(port->forced_lanes, 0);
 		maia_port_wr(port, MAIA_P_LANE_LIMIT, port->adv_lanes);
 		maia_port_link_update(port);
@@ -460,43 +476,32 @@ static void maia_get_rmon_stats(struct net_device *netdev,
 	*ranges = port->link->rmon_ranges;
 }
 
-/* ethtool -S: device counters with no standard home, driver totals. */
+/*
+ * ethtool -S: only what has no standard home. Left out on purpose: what
+ * ndo_get_stats64 reports (RX_NO_RING as rx_missed_errors, RX_DMA_ERRORS
+ * as rx_fifo_errors, TX_LINK_DOWN as tx_carrier_errors), the per-queue
+ * and checksum, TSO, hardware GRO, allocation failure, drop and stop/wake
+ * counters of qstats (netdev netlink), link_down_events (ethtool -I).
+ */
 static const struct {
 	const char *name;
 	unsigned int stat;
 } maia_hw_stats[] = {
-	{ "rx_no_queue", MAIA_STAT_RX_NO_RING },
 	{ "rx_link_down", MAIA_STAT_RX_LINK_DOWN },
 	{ "rx_backpressure", MAIA_STAT_RX_BACKPRESSURE },
-	{ "rx_dma_errors", MAIA_STAT_RX_DMA_ERRORS },
-	{ "rx_csum_ok_hw", MAIA_STAT_RX_CSUM_OK },
-	{ "rx_csum_bad_hw", MAIA_STAT_RX_CSUM_BAD },
-	{ "tx_link_down", MAIA_STAT_TX_LINK_DOWN },
 	{ "tx_bad_desc", MAIA_STAT_TX_BAD_DESC },
 	{ "tx_dma_errors", MAIA_STAT_TX_DMA_ERRORS },
 	{ "tx_oversize", MAIA_STAT_TX_OVERSIZE },
-	{ "tx_tso_hw", MAIA_STAT_TX_TSO },
-	{ "tx_tso_segs_hw", MAIA_STAT_TX_TSO_SEGS },
-	{ "tx_csum_hw", MAIA_STAT_TX_CSUM },
 	{ "tx_training", MAIA_STAT_TX_TRAINING },
 	{ "rx_training", MAIA_STAT_RX_TRAINING },
-	{ "rx_rsc_hw", MAIA_STAT_RX_RSC },
-	{ "rx_rsc_segs_hw", MAIA_STAT_RX_RSC_SEGS },
 };
 
 static const char * const maia_port_stats[] = {
-	"link_ups", "link_downs", "trainings", "tx_timeouts",
-	"rx_alloc_fail", "rx_driver_dropped", "rx_bufs", "rx_copybreak",
-	"tx_stops", "tx_wakes", "tx_driver_dropped",
-};
-
-static const char * const maia_queue_stats[] = {
-	"rx%u_packets", "rx%u_bytes", "tx%u_packets", "tx%u_bytes",
+	"link_ups", "trainings", "tx_timeouts", "rx_bufs", "rx_copybreak",
 };
 
 #define MAIA_N_STATS	(ARRAY_SIZE(maia_hw_stats) + \
-			 ARRAY_SIZE(maia_port_stats) + \
-			 MAIA_PORT_QPAIRS * ARRAY_SIZE(maia_queue_stats))
+			 ARRAY_SIZE(maia_port_stats))
 
 static const char maia_tests[][ETH_GSTRING_LEN] = {
 	"register (offline)",
@@ -519,7 +524,7 @@ static int maia_get_sset_count(struct net_device *netdev, int sset)
 
 static void maia_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 {
-	unsigned int i, q;
+	unsigned int i;
 
 	switch (sset) {
 	case ETH_SS_STATS:
@@ -527,9 +532,6 @@ static void maia_get_strings(struct net_device *netdev, u32 sset, u8 *data)
 			ethtool_puts(&data, maia_hw_stats[i].name);
 		for (i = 0; i < ARRAY_SIZE(maia_port_stats); i++)
 			ethtool_puts(&data, maia_port_stats[i]);
-		for (q = 0; q < MAIA_PORT_QPAIRS; q++)
-			for (i = 0; i < ARRAY_SIZE(maia_queue_stats); i++)
-				ethtool_sprintf(&data, maia_queue_stats[i], q);
 		break;
 	case ETH_SS_TEST:
 		memcpy(data, maia_tests, sizeof(maia_tests));
@@ -541,37 +543,18 @@ static void maia_get_ethtool_stats(struct net_device *netdev,
 				   struct ethtool_stats *stats, u64 *data)
 {
 	struct maia_port *port = netdev_priv(netdev);
-	struct maia_tx_stats tx, qtx;
-	struct maia_rx_stats rx, qrx;
-	unsigned int i, q;
+	struct maia_tx_stats tx;
+	struct maia_rx_stats rx;
+	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(maia_hw_stats); i++)
 		*data++ = maia_stat(port, maia_hw_stats[i].stat);
 	maia_port_get_totals(port, &tx, &rx);
 	*data++ = maia_port_rd(port, MAIA_P_LINK_UPS);
-	*data++ = maia_port_rd(port, MAIA_P_LINK_DOWNS);
 	*data++ = maia_port_rd(port, MAIA_P_TRAININGS);
 	*data++ = atomic64_read(&port->tx_timeouts);
-	*data++ = rx.alloc_fail;
-	*data++ = rx.dropped;
 	*data++ = rx.bufs;
 	*data++ = rx.copied;
-	*data++ = tx.stops;
-	*data++ = tx.wakes;
-	*data++ = tx.dropped;
-
-	spin_lock_bh(&port->stats_lock);
-	for (q = 0; q < MAIA_PORT_QPAIRS; q++) {
-		memset(&qtx, 0, sizeof(qtx));
-		memset(&qrx, 0, sizeof(qrx));
-		if (port->qps[q])
-			maia_qp_read_stats(port->qps[q], &qtx, &qrx);
-		*data++ = port->qbase[q].rx_packets + qrx.packets;
-		*data++ = port->qbase[q].rx_bytes + qrx.bytes;
-		*data++ = port->qbase[q].tx_packets + qtx.packets;
-		*data++ = port->qbase[q].tx_bytes + qtx.bytes;
-	}
-	spin_unlock_bh(&port->stats_lock);
 }
 
 /* Rings, channels, coalescing -------------------------------------------------- */

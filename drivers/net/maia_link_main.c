@@ -180,7 +180,8 @@ int maia_port_reconfigure(struct maia_port *port,
 		port->num_qps = cfg->num_qps;
 		port->tx_ring_size = cfg->tx_ring_size;
 		port->rx_ring_size = cfg->rx_ring_size;
-		return 0;
+		/* IFF_UP without a data path: an earlier restart failed */
+		return netif_running(port->netdev) ? maia_port_up(port) : 0;
 	}
 	ret = maia_port_alloc_qps(port, cfg, qps);
 	if (ret) {
@@ -376,6 +377,7 @@ static void maia_qstats_tx(struct net_device *netdev, int idx,
 	stats->packets = tx.packets;
 	stats->bytes = tx.bytes;
 	stats->hw_gso_packets = tx.tso;
+	stats->hw_gso_wire_packets = tx.tso_segs;
 	stats->needs_csum = tx.csum;
 	stats->stop = tx.stops;
 	stats->wake = tx.wakes;
@@ -401,6 +403,7 @@ static void maia_qstats_base(struct net_device *netdev,
 	tx->packets = port->base_tx.packets;
 	tx->bytes = port->base_tx.bytes;
 	tx->hw_gso_packets = port->base_tx.tso;
+	tx->hw_gso_wire_packets = port->base_tx.tso_segs;
 	tx->needs_csum = port->base_tx.csum;
 	tx->stop = port->base_tx.stops;
 	tx->wake = port->base_tx.wakes;

@@ -162,10 +162,12 @@ netdev_tx_t maia_start_xmit(struct sk_buff *skb, struct net_device *netdev)
 	u64_stats_update_begin(&ring->syncp);
 	ring->stats.packets += segs;
 	ring->stats.bytes += bytes;
-	if (skb_is_gso(skb))
+	if (skb_is_gso(skb)) {
 		ring->stats.tso++;
-	else if (skb->ip_summed == CHECKSUM_PARTIAL)
+		ring->stats.tso_segs += segs;
+	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {
 		ring->stats.csum++;
+	}
 	u64_stats_update_end(&ring->syncp);
 
 	WRITE_ONCE(ring->ntu, ntu);
@@ -795,10 +797,6 @@ void maia_port_fold_stats(struct maia_port *port, struct maia_qpair *qp)
 	s = (u64 *)&rx;
 	for (i = 0; i < sizeof(rx) / sizeof(u64); i++)
 		b[i] += s[i];
-	port->qbase[qp->index].rx_packets += rx.packets;
-	port->qbase[qp->index].rx_bytes += rx.bytes;
-	port->qbase[qp->index].tx_packets += tx.packets;
-	port->qbase[qp->index].tx_bytes += tx.bytes;
 }
 
 static void maia_port_free_qps(struct maia_port *port)

@@ -87,12 +87,17 @@ t_std_stats() {
 	echo "$out" | grep -Eq "tx-rmon-etherStatsPkts65to127Octets: [1-9]"
 }
 
+# ethtool -S has what no standard interface carries: not the per-queue,
+# checksum, TSO, GRO, drop, stop/wake counters (qstats), the stats64 errors
+# or link_down_events (ethtool -I).
 t_private_stats() {
-	local n
+	local n dup
 	n=$(ethtool -S "$A" | grep -c ":")
 	echo "$n private counters"
 	ethtool -S "$A" | grep -E "tx_training|rx_training|link_ups"
-	[ "$n" -gt 20 ] && [ "$(stat_of A rx_training)" -gt 0 ]
+	dup=$(ethtool -S "$A" | grep -E "^\s*(rx[0-9]_|tx[0-9]_|link_downs|rx_alloc_fail|tx_stops|tx_wakes|.*_driver_dropped|rx_csum|tx_csum|tx_tso|rx_rsc|rx_no_queue|rx_dma_errors|tx_link_down):")
+	[ -z "$dup" ] || echo "duplicates of standard counters: $dup"
+	[ -z "$dup" ] && [ "$n" -ge 10 ] && [ "$(stat_of A rx_training)" -gt 0 ]
 }
 
 t_rings() {

@@ -12,7 +12,7 @@ FLAPS=${MAIA_FLAPS:-100}
 
 t_flaps_under_traffic() {
 	local i ok=0 downs0 downs1 start=$SECONDS
-	downs0=$(ns ethtool -S "$B" | awk '/ link_downs:/ {print $2}')
+	downs0=$(link_downs B)
 	ns iperf3 -s -D -p 5203 >/dev/null 2>&1
 	sleep 0.5
 	iperf3 -c "$B_IP" -p 5203 -t 3600 > "$TMPD/iperf2.out" 2>&1 &
@@ -23,7 +23,7 @@ t_flaps_under_traffic() {
 		echo 0 > "$A_DBG/fiber_pulled"
 		wait_both 1 5 || { echo "flap $i: no carrier"; ok=1; break; }
 	done
-	downs1=$(ns ethtool -S "$B" | awk '/ link_downs:/ {print $2}')
+	downs1=$(link_downs B)
 	echo "$i flaps in $((SECONDS - start)) s; B link_downs $downs0 -> $downs1"
 	sleep 2
 	pkill -x iperf3

@@ -75,12 +75,59 @@ eth_field() {
 	fi | sed -n "s/^\s*$key: //p"
 }
 
+# link_downs A|B: link_down_events (ethtool -I, from ethtool 6.2 on; the
+# device's counter in debugfs with older ones)
+link_downs() {
+	local n dbg=$A_DBG
+	if [ "$1" = A ]; then
+		n=$(ethtool -I "$A" 2>/dev/null)
+	else
+		n=$(ns ethtool -I "$B" 2>/dev/null)
+		dbg=$B_DBG
+	fi
+	n=$(echo "$n" | awk '/Link Down Events:/ { print $NF }')
+	[ -n "$n" ] || n=$(awk '/^link_downs:/ { print $2 }' "$dbg/link")
+	echo "$n"
+}
+
 stat_of() {	# stat_of A|B NAME  (ethtool -S)
 	if [ "$1" = A ]; then
 		ethtool -S "$A"
 	else
 		ns ethtool -S "$B"
 	fi | awk -v k="$2:" '$1 == k { print $2 }'
+}
+
+# The kernel's ynl CLI (linux-source) for the netdev family's qstats.
+# (installed in build/kselftest/install/maia_net of the tree)
+YNL=${MAIA_KSRC:-${MAIA_REPO:-$(cd "$(dirname "$(readlink -f "$0")")/../../../.." && pwd)}/build/linux-source}
+
+have_qstats() {
+	[ -f "$YNL/tools/net/ynl/cli.py" ]
+}
+
+# qstat A|B KEY [QUEUE]: a qstats-get counter (e.g. tx-stop, rx-packets)
+# of the port: its total, or that of one queue of the counter's type.
+qstat() {
+	local who=$1 key=$2 q=${3:-} dev=$A run=() req='{}'
+	if [ "$who" = B ]; then
+		dev=$B
+		run=(ip netns exec "$NS")
+	fi
+	[ -n "$q" ] && req='{"scope": ["queue"]}'
+	"${run[@]}" python3 "$YNL/tools/net/ynl/cli.py" --no-schema \
+		--spec "$YNL/Documentation/netlink/specs/netdev.yaml" \
+		--dump qstats-get --json "$req" 2>/dev/null |
+	"${run[@]}" python3 -c '
+import ast, sys
+rows = ast.literal_eval(sys.stdin.read() or "[]")
+idx, key, q = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+kind = key.split("-")[0]
+rows = [r for r in rows if r.get("ifindex") == idx]
+if q:
+    rows = [r for r in rows if r.get("queue-id") == int(q) and r.get("queue-type") == kind]
+print(sum(r.get(key, 0) for r in rows))' \
+		"$("${run[@]}" cat "/sys/class/net/$dev/ifindex")" "$key" "$q"
 }
 
 maia_setup() {

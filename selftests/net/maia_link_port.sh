@@ -158,6 +158,8 @@ t_link_modes() {
 	check "advertised" [ "$(modes_of A Advertised)" = "$(modes_upto "$LANES")" ] || ok=1
 	check "partner advertised" [ "$(modes_of A "Link partner advertised")" = "$(modes_upto "$LANES")" ] || ok=1
 	check "autoneg on" sh -c "ethtool $A | grep -q 'Auto-negotiation: on'" || ok=1
+	check "FEC modes" sh -c "ethtool $A | grep -Eq 'Supported FEC modes: None.*RS'" || ok=1
+	check "advertised FEC" sh -c "ethtool $A | grep -Eq 'Advertised FEC modes: RS'" || ok=1
 	return $ok
 }
 

@@ -82,17 +82,25 @@ t_tx_ring_64_keeps_flowing() {
 	local ok=0 s0 s1 w0 w1 to0 to1 q
 	set_rings 1024 64 || return 1
 	check "carrier" wait_both 1 10 || ok=1
-	s0=$(stat_of A tx_stops)
-	w0=$(stat_of A tx_wakes)
+	s0=0 w0=0 s1=0 w1=0
+	if have_qstats; then
+		s0=$(qstat A tx-stop)
+		w0=$(qstat A tx-wake)
+	fi
 	to0=$(stat_of A tx_timeouts)
 	iperf_run -t 5 -P 2 || ok=1
 	xfer_check 16 fwd || ok=1
-	s1=$(stat_of A tx_stops)
-	w1=$(stat_of A tx_wakes)
 	to1=$(stat_of A tx_timeouts)
-	echo "A: queue stops $s0 -> $s1, wakes $w0 -> $w1, tx timeouts $to0 -> $to1"
-	check "the ring filled up (queue stopped)" [ "$s1" -gt "$s0" ] || ok=1
-	check "completions woke the queue" [ "$w1" -gt "$w0" ] || ok=1
+	if have_qstats; then
+		s1=$(qstat A tx-stop)
+		w1=$(qstat A tx-wake)
+		echo "A: queue stops $s0 -> $s1, wakes $w0 -> $w1"
+		check "the ring filled up (queue stopped)" [ "$s1" -gt "$s0" ] || ok=1
+		check "completions woke the queue" [ "$w1" -gt "$w0" ] || ok=1
+	else
+		echo "no ynl in $YNL: queue stop/wake counters not checked"
+	fi
+	echo "A: tx timeouts $to0 -> $to1"
 	check "no transmit timeout" [ "$to1" = "$to0" ] || ok=1
 	for q in /sys/class/net/"$A"/queues/tx-*/byte_queue_limits/inflight; do
 		check "$q drained" [ "$(cat "$q")" = 0 ] || ok=1
@@ -132,7 +140,8 @@ t_rx_alloc_failures_recover() {
 	set_rings 64 64 || return 1
 	set_mtu 9000 || ok=1
 	check "carrier" wait_both 1 10 || ok=1
-	f0=$(ns ethtool -S "$B" | awk '$1 == "rx_alloc_fail:" { print $2 }')
+	have_qstats || { echo "no ynl in $YNL"; return "$KSFT_SKIP"; }
+	f0=$(qstat B rx-alloc-fail)
 	fpa_set ignore-gfp-wait Y
 	iperf_bg -t 8
 	sleep 1
@@ -142,7 +151,7 @@ t_rx_alloc_failures_recover() {
 	sleep 2
 	fpa_off
 	iperf_wait || echo "(iperf3 during the failures: $(tail -1 "$TMPD/iperf.out"))"
-	f1=$(ns ethtool -S "$B" | awk '$1 == "rx_alloc_fail:" { print $2 }')
+	f1=$(qstat B rx-alloc-fail)
 	echo "B rx_alloc_fail: $f0 -> $f1"
 	check "allocations failed" [ "$f1" -gt "$f0" ] || ok=1
 	check "ping after the failures" ping -c 3 -i 0.2 -W 2 "$B_IP" || ok=1
