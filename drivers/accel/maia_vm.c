@@ -340,7 +340,7 @@ void maia_vm_init(struct maia_accel *accel)
 struct dma_fence *maia_vm_job_pin(struct maia_job *job)
 {
 	struct maia_accel *accel = job->mfile->accel;
-	struct dma_fence *wait, *spare;
+	struct dma_fence *wait = NULL, *spare = NULL;
 	unsigned long flags;
 	int asid;
 
@@ -351,32 +351,36 @@ struct dma_fence *maia_vm_job_pin(struct maia_job *job)
 		job->asid = MAIA_MAX_ASIDS;
 		return NULL;
 	}
-	spare = kzalloc(sizeof(*spare), GFP_NOWAIT | __GFP_NOWARN);
-
-	spin_lock_irqsave(&accel->asid_lock, flags);
-	asid = maia_as_pin(job->mfile->as);
-	if (asid >= 0) {
-		job->asid = asid;
-		job->asid_pinned = true;
-		wait = NULL;
-	} else {
-		if (!accel->asid_wait && spare) {
-			dma_fence_init(spare, &maia_asid_fence_ops,
-				       &accel->asid_lock, accel->asid_wait_ctx,
-				       ++accel->asid_wait_seqno);
-			accel->asid_wait = spare;
-			spare = NULL;
+	for (;;) {
+		spin_lock_irqsave(&accel->asid_lock, flags);
+		asid = maia_as_pin(job->mfile->as);
+		if (asid >= 0) {
+			job->asid = asid;
+			job->asid_pinned = true;
+		} else {
+			if (!accel->asid_wait && spare) {
+				dma_fence_init(spare, &maia_asid_fence_ops,
+					       &accel->asid_lock,
+					       accel->asid_wait_ctx,
+					       ++accel->asid_wait_seqno);
+				accel->asid_wait = spare;
+				spare = NULL;
+			}
+			if (accel->asid_wait)
+				wait = dma_fence_get(accel->asid_wait);
 		}
-		wait = accel->asid_wait ? dma_fence_get(accel->asid_wait) : NULL;
+		spin_unlock_irqrestore(&accel->asid_lock, flags);
+		if (asid >= 0 || wait || spare)
+			break;
+		/* All held and nobody waits yet: a fence to wait on. */
+		spare = kzalloc(sizeof(*spare), GFP_NOWAIT | __GFP_NOWARN);
+		if (!spare) {
+			/* Out of memory for the fence: try again soon. */
+			cond_resched();
+			return dma_fence_get_stub();
+		}
 	}
-	spin_unlock_irqrestore(&accel->asid_lock, flags);
 	kfree(spare);
-
-	if (asid < 0 && !wait) {
-		/* Out of memory for the fence: try again soon. */
-		cond_resched();
-		wait = dma_fence_get_stub();
-	}
 	return wait;
 }
 
