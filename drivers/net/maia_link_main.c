@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
+#include <linux/tcp.h>
 #include <net/netdev_queues.h>
 
 #include "maia_link.h"
@@ -318,10 +319,28 @@ static void maia_port_tx_timeout(struct net_device *netdev,
 	schedule_work(&port->reset_work);
 }
 
+/*
+ * The device refuses (and stops the ring on) a TSO packet whose MSS or
+ * header length is outside MAIA_TSO_MSS_MIN..MAIA_TSO_HDR_MAX; such packets
+ * (a packet socket with a virtio-net header can build any) are segmented
+ * by the stack instead.
+ */
+static netdev_features_t maia_port_features_check(struct sk_buff *skb,
+						  struct net_device *dev,
+						  netdev_features_t features)
+{
+	if (skb_is_gso(skb) &&
+	    (skb_shinfo(skb)->gso_size < MAIA_TSO_MSS_MIN ||
+	     skb_tcp_all_headers(skb) > MAIA_TSO_HDR_MAX))
+		features &= ~NETIF_F_GSO_MASK;
+	return vlan_features_check(skb, features);
+}
+
 static const struct net_device_ops maia_port_netdev_ops = {
 	.ndo_open = maia_port_open,
 	.ndo_stop = maia_port_stop,
 	.ndo_start_xmit = maia_start_xmit,
+	.ndo_features_check = maia_port_features_check,
 	.ndo_validate_addr = eth_validate_addr,
 	/* the device takes every frame (no address filter): live changes */
 	.ndo_set_mac_address = eth_mac_addr,
