@@ -167,6 +167,8 @@ struct maia_file {
  * @num_fences: entries in @fences
  * @sync_link: entry in maia_file.sync_bindings while bound, if the object's
  *	mapping needs syncing (empty otherwise)
+ * @sync_dev: synced for the device for the running job, to be synced back
+ *	for the CPU when it completes (maia_file.sync_lock)
  */
 struct maia_binding {
 	struct drm_mm_node node;
@@ -178,6 +180,7 @@ struct maia_binding {
 	struct dma_fence **fences;
 	unsigned int num_fences;
 	struct list_head sync_link;
+	bool sync_dev;
 };
 
 /**

@@ -33,8 +33,11 @@
  * after it completes, before its fence signals (maia_job.c). As the sync
  * covers whole objects and a job may touch any of them, jobs of such a
  * file run one after the other (a sync for the device would overwrite
- * what a running job wrote into a bounce buffer). Coherent systems pay a
- * flag test per job.
+ * what a running job wrote into a bounce buffer). Only the bindings synced
+ * for the device for a job are synced back after it: one bound meanwhile
+ * holds what the CPU wrote. Limits (CPU writes during a job, jobs waiting
+ * for each other through memory) are in Documentation/architecture.rst.
+ * Coherent systems pay a flag test per job.
  */
 
 #include <linux/dma-fence.h>
@@ -460,8 +463,10 @@ struct dma_fence *maia_vm_job_sync(struct maia_job *job)
 	set_bit(DRM_SCHED_FENCE_DONT_PIPELINE, &finished->flags);
 	dma_fence_put(mfile->sync_busy);
 	mfile->sync_busy = dma_fence_get(finished);
-	list_for_each_entry(b, &mfile->sync_bindings, sync_link)
+	list_for_each_entry(b, &mfile->sync_bindings, sync_link) {
 		maia_bo_sync(b->obj, true);
+		b->sync_dev = true;
+	}
 	job->synced = true;
 out:
 	mutex_unlock(&mfile->sync_lock);
@@ -472,6 +477,10 @@ out:
  * maia_vm_sync_for_cpu() - give the file's host memory back to the CPU
  * @mfile: file one of whose synced jobs completed
  *
+ * Only the bindings the job took: one bound while it ran (a command buffer
+ * written for the next job, typically) holds what the CPU wrote, not the
+ * device.
+ *
  * Context: process context, in the fence signalling path.
  */
 void maia_vm_sync_for_cpu(struct maia_file *mfile)
@@ -479,8 +488,12 @@ void maia_vm_sync_for_cpu(struct maia_file *mfile)
 	struct maia_binding *b;
 
 	mutex_lock(&mfile->sync_lock);
-	list_for_each_entry(b, &mfile->sync_bindings, sync_link)
+	list_for_each_entry(b, &mfile->sync_bindings, sync_link) {
+		if (!b->sync_dev)
+			continue;
 		maia_bo_sync(b->obj, false);
+		b->sync_dev = false;
+	}
 	mutex_unlock(&mfile->sync_lock);
 }
 
