@@ -35,6 +35,11 @@ struct maia_coredump;
  * @name: scheduler name
  * @dump_work: registers @dump with devcoredump
  * @dump: snapshot taken by the timeout handler, not yet registered
+ * @synced: retired jobs (maia_job.sync_link) whose hw fence waits for
+ *	@sync_work, oldest first; once not empty, every job retired after
+ *	them waits there too, so that the fences signal in ring order
+ * @sync_work: syncs the host memory of the jobs on @synced for the CPU
+ *	and signals their hw fences
  */
 struct maia_ring {
 	struct maia_accel *accel;
@@ -47,6 +52,8 @@ struct maia_ring {
 	char name[16];
 	struct work_struct dump_work;
 	struct maia_coredump *dump;
+	struct list_head synced;
+	struct work_struct sync_work;
 };
 
 /**
@@ -120,6 +127,13 @@ struct maia_accel {
  * @queues_lock: serialises queue create/destroy and submission order
  * @queues: queue id -> struct maia_queue
  * @engine_ns: engine time used by this file's jobs (fdinfo)
+ * @sync_lock: protects @sync_bindings and @sync_busy; never held while
+ *	waiting for a fence or allocating memory (taken in the fence
+ *	signalling path)
+ * @sync_bindings: bindings of host objects whose DMA mapping needs syncing
+ *	(maia_binding.sync_link)
+ * @sync_busy: finished fence of the last job that synced @sync_bindings
+ *	for the device: the next one waits for it (see maia_vm_job_sync())
  */
 struct maia_file {
 	struct kref refcount;
@@ -136,6 +150,9 @@ struct maia_file {
 	atomic64_t engine_ns;
 	atomic_t hangs;
 	bool banned;
+	struct mutex sync_lock; /* sync_bindings, sync_busy */
+	struct list_head sync_bindings;
+	struct dma_fence *sync_busy;
 };
 
 /**
@@ -148,6 +165,10 @@ struct maia_file {
  * @tables: page tables the unmap emptied, freed with @obj
  * @fences: once unbound, the jobs that may still reach the range
  * @num_fences: entries in @fences
+ * @sync_link: entry in maia_file.sync_bindings while bound, if the object's
+ *	mapping needs syncing (empty otherwise)
+ * @sync_dev: synced for the device for the running job, to be synced back
+ *	for the CPU when it completes (maia_file.sync_lock)
  */
 struct maia_binding {
 	struct drm_mm_node node;
@@ -158,6 +179,8 @@ struct maia_binding {
 	struct list_head tables;
 	struct dma_fence **fences;
 	unsigned int num_fences;
+	struct list_head sync_link;
+	bool sync_dev;
 };
 
 /**
@@ -214,6 +237,9 @@ struct maia_queue {
  * @ring_link: entry in maia_ring.pending
  * @start_ns: when the job was pushed
  * @tgid: process that submitted the job (for fault injection)
+ * @synced: the file's host memory was synced for the device for this job;
+ *	it is synced for the CPU before @hw_fence signals
+ * @sync_link: entry in maia_ring.synced between retirement and signal
  */
 struct maia_job {
 	struct drm_sched_job base;
@@ -232,6 +258,8 @@ struct maia_job {
 	struct list_head ring_link;
 	u64 start_ns;
 	pid_t tgid;
+	bool synced;
+	struct list_head sync_link;
 };
 
 /**
@@ -240,6 +268,8 @@ struct maia_job {
  * @dma_sgt: pages mapped for the PCI function, set on first bind
  * @dma_dev: device @dma_sgt is mapped for (reference held)
  * @dma_link: entry in maia_accel.dma_bos while @dma_sgt is set
+ * @dma_need_sync: @dma_sgt must be synced around device access (bounce
+ *	buffers, non-coherent DMA)
  *
  * The dma_* fields are protected by maia_accel.dma_lock.
  */
@@ -248,6 +278,7 @@ struct maia_shmem_bo {
 	struct sg_table *dma_sgt;
 	struct device *dma_dev;
 	struct list_head dma_link;
+	bool dma_need_sync;
 };
 
 /**
@@ -287,6 +318,8 @@ struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 				 struct drm_gem_object *obj);
 int maia_hbm_init(struct maia_accel *accel);
 void maia_gem_unmap_all(struct maia_accel *accel);
+bool maia_bo_need_sync(struct drm_gem_object *obj);
+void maia_bo_sync(struct drm_gem_object *obj, bool for_device);
 int maia_ioctl_bo_create(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int maia_ioctl_bo_info(struct drm_device *drm, void *data,
@@ -306,6 +339,8 @@ void maia_vm_unlock_job(struct maia_job *job, struct ww_acquire_ctx *ticket,
 struct dma_fence *maia_vm_job_pin(struct maia_job *job);
 void maia_vm_job_unpin(struct maia_job *job);
 void maia_vm_reap(struct maia_file *mfile);
+struct dma_fence *maia_vm_job_sync(struct maia_job *job);
+void maia_vm_sync_for_cpu(struct maia_file *mfile);
 int maia_ioctl_vm_bind(struct drm_device *drm, void *data,
 		       struct drm_file *file);
 int maia_ioctl_vm_unbind(struct drm_device *drm, void *data,

@@ -49,6 +49,57 @@ struct drm_gem_object *maia_gem_create_object(struct drm_device *drm,
 }
 
 /*
+ * Whether a mapping must be synced around device access: some of it is
+ * bounced (swiotlb=force, confidential guests) or the device does not
+ * snoop the CPU caches. One flag test on coherent systems.
+ */
+static bool maia_sgt_need_sync(struct device *dev, struct sg_table *sgt)
+{
+	struct scatterlist *sg;
+	unsigned int i;
+
+	if (!dma_dev_need_sync(dev))
+		return false;
+	for_each_sgtable_dma_sg(sgt, sg, i)
+		if (dma_need_sync(dev, sg_dma_address(sg)))
+			return true;
+	return false;
+}
+
+/**
+ * maia_bo_need_sync() - does a bound object need maia_bo_sync()
+ * @obj: object mapped by maia_bo_dma_sgt()
+ *
+ * Imported objects are the exporter's business (dma_buf_begin_cpu_access()
+ * is how their users ask for coherency); HBM is device memory.
+ */
+bool maia_bo_need_sync(struct drm_gem_object *obj)
+{
+	if (maia_bo_is_hbm(obj) || obj->import_attach)
+		return false;
+	return READ_ONCE(to_maia_shmem_bo(obj)->dma_need_sync);
+}
+
+/**
+ * maia_bo_sync() - hand a host object to the device or back to the CPU
+ * @obj: object for which maia_bo_need_sync() is true, bound (so mapped:
+ *	the mapping goes only when the object is freed or, on device
+ *	removal, after every address space is gone)
+ * @for_device: sync for the device (before a job) or for the CPU (after)
+ */
+void maia_bo_sync(struct drm_gem_object *obj, bool for_device)
+{
+	struct maia_shmem_bo *bo = to_maia_shmem_bo(obj);
+
+	if (for_device)
+		dma_sync_sgtable_for_device(bo->dma_dev, bo->dma_sgt,
+					    DMA_BIDIRECTIONAL);
+	else
+		dma_sync_sgtable_for_cpu(bo->dma_dev, bo->dma_sgt,
+					 DMA_BIDIRECTIONAL);
+}
+
+/*
  * Objects from another device arrive already mapped for our PCI function
  * (see maia_gem_prime_import); our own shmem objects are pinned and mapped
  * here once and stay mapped until freed or until the device is removed,
@@ -86,6 +137,7 @@ struct sg_table *maia_bo_dma_sgt(struct maia_accel *accel,
 	}
 	bo->dma_dev = get_device(dma_dev);
 	bo->dma_sgt = sgt;
+	bo->dma_need_sync = maia_sgt_need_sync(dma_dev, sgt);
 	list_add_tail(&bo->dma_link, &accel->dma_bos);
 out:
 	mutex_unlock(&accel->dma_lock);
@@ -107,6 +159,7 @@ static void maia_shmem_bo_dma_unmap(struct maia_shmem_bo *bo)
 	sg_free_table(bo->dma_sgt);
 	kfree(bo->dma_sgt);
 	bo->dma_sgt = NULL;
+	bo->dma_need_sync = false;
 	put_device(bo->dma_dev);
 	bo->dma_dev = NULL;
 	list_del_init(&bo->dma_link);

@@ -18,6 +18,14 @@
  * A job gets its hardware address-space id in prepare_job and gives it
  * back when it retires (maia_vm.c).
  *
+ * Host memory whose DMA mapping needs syncing (bounce buffers, non-coherent
+ * DMA) is synced for the device in prepare_job (maia_vm_job_sync()) and for
+ * the CPU when the job retires, before its hw fence signals: whoever waits
+ * for the job then sees what it wrote. The completion interrupt cannot copy
+ * bounce buffers of any size, so the retirement of such a job, and of every
+ * job behind it on the ring (fences of one context signal in order), is
+ * finished by maia_ring.sync_work.
+ *
  * Locking: maia_ring.lock (irq-safe) protects the ring's pending list and
  * sequence numbers and is the lock of its hardware fences; maia_queue
  * error fields are written under it too. maia_file.queues_lock orders queue
@@ -127,7 +135,39 @@ static void maia_job_retire_locked(struct maia_job *job)
 	atomic64_add(now - job->start_ns, &job->mfile->engine_ns);
 	atomic64_inc(&job->queue->completed);
 	maia_vm_job_unpin(job);
+	if (job->synced || !list_empty(&job->ring->synced)) {
+		list_add_tail(&job->sync_link, &job->ring->synced);
+		queue_work(system_unbound_wq, &job->ring->sync_work);
+		return;
+	}
 	dma_fence_signal_locked(job->hw_fence);
+}
+
+/*
+ * maia_ring.sync_work: give the memory of retired jobs back to the CPU and
+ * signal their fences, in order. A job stays first on the list until its
+ * fence has signalled, so that jobs retired meanwhile queue behind it.
+ */
+static void maia_ring_sync_work(struct work_struct *work)
+{
+	struct maia_ring *ring = container_of(work, struct maia_ring, sync_work);
+	struct maia_job *job;
+	bool fence_cookie;
+
+	fence_cookie = dma_fence_begin_signalling();
+	spin_lock_irq(&ring->lock);
+	while ((job = list_first_entry_or_null(&ring->synced, struct maia_job,
+					       sync_link))) {
+		if (job->synced) {
+			spin_unlock_irq(&ring->lock);
+			maia_vm_sync_for_cpu(job->mfile);
+			spin_lock_irq(&ring->lock);
+		}
+		list_del_init(&job->sync_link);
+		dma_fence_signal_locked(job->hw_fence);
+	}
+	spin_unlock_irq(&ring->lock);
+	dma_fence_end_signalling(fence_cookie);
 }
 
 /* Completion interrupt of one ring (hard interrupt context). */
@@ -192,7 +232,13 @@ static int maia_job_cancelled(struct maia_job *job)
 static struct dma_fence *maia_prepare_job(struct drm_sched_job *sched_job,
 					  struct drm_sched_entity *entity)
 {
-	return maia_vm_job_pin(to_maia_job(sched_job));
+	struct maia_job *job = to_maia_job(sched_job);
+	struct dma_fence *wait;
+
+	wait = maia_vm_job_sync(job);
+	if (wait)
+		return wait;
+	return maia_vm_job_pin(job);
 }
 
 static struct dma_fence *maia_run_job(struct drm_sched_job *sched_job)
@@ -419,6 +465,8 @@ int maia_rings_init(struct maia_accel *accel)
 		spin_lock_init(&ring->lock);
 		INIT_LIST_HEAD(&ring->pending);
 		INIT_WORK(&ring->dump_work, maia_coredump_work);
+		INIT_LIST_HEAD(&ring->synced);
+		INIT_WORK(&ring->sync_work, maia_ring_sync_work);
 		ring->fence_ctx = dma_fence_context_alloc(1);
 		snprintf(ring->name, sizeof(ring->name), "maia-ring%u", i);
 		args.name = ring->name;
@@ -494,6 +542,7 @@ void maia_rings_fini(struct maia_accel *accel)
 		maia_hw_ring_destroy(ring->hw);
 		/* The timeout handler is gone with the scheduler. */
 		flush_work(&ring->dump_work);
+		flush_work(&ring->sync_work);
 		kfree(xchg(&ring->dump, NULL));
 	}
 }
@@ -727,6 +776,7 @@ int maia_ioctl_submit(struct drm_device *drm, void *data,
 		goto err_sync;
 	}
 	INIT_LIST_HEAD(&job->ring_link);
+	INIT_LIST_HEAD(&job->sync_link);
 	job->queue = q;		/* the job owns the lookup reference */
 	kref_get(&mfile->refcount);
 	job->mfile = mfile;

@@ -24,6 +24,20 @@
  * address space to one (maia_as_pin()), the job's retirement unpins it. When
  * all are pinned by other address spaces, the job waits on a fence that is
  * signalled when one becomes idle.
+ *
+ * Host objects are mapped for the device once, at their first bind. When
+ * that mapping needs syncing (bounce buffers under swiotlb=force or in
+ * confidential guests, non-coherent DMA), the file's host memory changes
+ * hands at job boundaries: every such binding is synced for the device
+ * before a job of the file reaches a ring (prepare_job) and for the CPU
+ * after it completes, before its fence signals (maia_job.c). As the sync
+ * covers whole objects and a job may touch any of them, jobs of such a
+ * file run one after the other (a sync for the device would overwrite
+ * what a running job wrote into a bounce buffer). Only the bindings synced
+ * for the device for a job are synced back after it: one bound meanwhile
+ * holds what the CPU wrote. Limits (CPU writes during a job, jobs waiting
+ * for each other through memory) are in Documentation/architecture.rst.
+ * Coherent systems pay a flag test per job.
  */
 
 #include <linux/dma-fence.h>
@@ -91,6 +105,8 @@ struct maia_file *maia_file_create(struct maia_accel *accel)
 	INIT_LIST_HEAD(&mfile->retired);
 	xa_init_flags(&mfile->queues, XA_FLAGS_ALLOC1);
 	atomic64_set(&mfile->engine_ns, 0);
+	mutex_init(&mfile->sync_lock);
+	INIT_LIST_HEAD(&mfile->sync_bindings);
 	return mfile;
 }
 
@@ -118,6 +134,11 @@ static void maia_binding_retire(struct maia_file *mfile, struct maia_binding *b,
 	struct dma_resv *resv = mfile->resv_obj->resv;
 
 	lockdep_assert_held(&mfile->vm_lock);
+	if (!list_empty(&b->sync_link)) {
+		mutex_lock(&mfile->sync_lock);
+		list_del_init(&b->sync_link);
+		mutex_unlock(&mfile->sync_lock);
+	}
 	if (mapped && mfile->as)
 		maia_as_unmap(mfile->as, b->node.start, b->node.size,
 			      &b->tables);
@@ -211,6 +232,8 @@ static void maia_file_release(struct kref *kref)
 	mutex_unlock(&accel->files_lock);
 	drm_mm_takedown(&mfile->va_mm);
 	drm_gem_object_put(mfile->resv_obj);
+	dma_fence_put(mfile->sync_busy);
+	mutex_destroy(&mfile->sync_lock);
 	xa_destroy(&mfile->queues);
 	mutex_destroy(&mfile->queues_lock);
 	mutex_destroy(&mfile->vm_lock);
@@ -407,6 +430,77 @@ void maia_vm_job_unpin(struct maia_job *job)
 	spin_unlock_irqrestore(&accel->asid_lock, flags);
 }
 
+/**
+ * maia_vm_job_sync() - hand the file's host memory to the device for a job
+ * @job: the job, about to be run (prepare_job)
+ *
+ * Does nothing unless the file has bindings whose mapping needs syncing.
+ * Otherwise waits (returns a fence) until the previous job that synced
+ * them is finished, i.e. synced them back for the CPU, then syncs them for
+ * the device and makes @job the one the next job waits for. Sets
+ * maia_job.synced, which makes the job's retirement sync them for the CPU
+ * before its hw fence signals.
+ *
+ * Context: the scheduler's run work (process context).
+ * Return: NULL when done, else a fence to wait on before trying again.
+ */
+struct dma_fence *maia_vm_job_sync(struct maia_job *job)
+{
+	struct maia_file *mfile = job->mfile;
+	struct dma_fence *finished = &job->base.s_fence->finished;
+	struct dma_fence *wait = NULL;
+	struct maia_binding *b;
+
+	if (job->synced)
+		return NULL;
+	mutex_lock(&mfile->sync_lock);
+	if (list_empty(&mfile->sync_bindings))
+		goto out;
+	if (mfile->sync_busy && !dma_fence_is_signaled(mfile->sync_busy)) {
+		wait = dma_fence_get(mfile->sync_busy);
+		goto out;
+	}
+	/*
+	 * The next job waits for this one to finish, also on the same ring:
+	 * waiting only until it is scheduled would not do.
+	 */
+	set_bit(DRM_SCHED_FENCE_DONT_PIPELINE, &finished->flags);
+	dma_fence_put(mfile->sync_busy);
+	mfile->sync_busy = dma_fence_get(finished);
+	list_for_each_entry(b, &mfile->sync_bindings, sync_link) {
+		maia_bo_sync(b->obj, true);
+		b->sync_dev = true;
+	}
+	job->synced = true;
+out:
+	mutex_unlock(&mfile->sync_lock);
+	return wait;
+}
+
+/**
+ * maia_vm_sync_for_cpu() - give the file's host memory back to the CPU
+ * @mfile: file one of whose synced jobs completed
+ *
+ * Only the bindings the job took: one bound while it ran (a command buffer
+ * written for the next job, typically) holds what the CPU wrote, not the
+ * device.
+ *
+ * Context: process context, in the fence signalling path.
+ */
+void maia_vm_sync_for_cpu(struct maia_file *mfile)
+{
+	struct maia_binding *b;
+
+	mutex_lock(&mfile->sync_lock);
+	list_for_each_entry(b, &mfile->sync_bindings, sync_link) {
+		if (!b->sync_dev)
+			continue;
+		maia_bo_sync(b->obj, false);
+		b->sync_dev = false;
+	}
+	mutex_unlock(&mfile->sync_lock);
+}
+
 static bool maia_va_range_ok(u64 va, u64 size)
 {
 	return size && IS_ALIGNED(va | size, DRM_MAIA_PAGE_SIZE) &&
@@ -450,6 +544,7 @@ int maia_ioctl_vm_bind(struct drm_device *drm, void *data,
 	b->node.start = args->va;
 	b->node.size = args->size;
 	INIT_LIST_HEAD(&b->tables);
+	INIT_LIST_HEAD(&b->sync_link);
 	prot = MAIA_PROT_READ;
 	if (!(args->flags & DRM_MAIA_BIND_READONLY))
 		prot |= MAIA_PROT_WRITE;
@@ -486,6 +581,11 @@ int maia_ioctl_vm_bind(struct drm_device *drm, void *data,
 		maia_vm_reap_locked(mfile, false);
 		mutex_unlock(&mfile->vm_lock);
 		return ret;
+	}
+	if (maia_bo_need_sync(obj)) {
+		mutex_lock(&mfile->sync_lock);
+		list_add_tail(&b->sync_link, &mfile->sync_bindings);
+		mutex_unlock(&mfile->sync_lock);
 	}
 	mutex_unlock(&mfile->vm_lock);
 	return 0;
