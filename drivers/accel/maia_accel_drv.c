@@ -8,6 +8,7 @@
 
 #include <linux/auxiliary_bus.h>
 #include <linux/dma-resv.h>
+#include <linux/devcoredump.h>
 #include <linux/module.h>
 #include <linux/nospec.h>
 #include <linux/pci.h>
@@ -331,6 +332,8 @@ static void maia_accel_remove(struct auxiliary_device *adev)
 	list_for_each_entry(mfile, &files, remove_link)
 		maia_file_destroy_queues(mfile, -ENODEV);
 	maia_rings_fini(accel);
+	/* Unread ring dumps would keep the device around for minutes. */
+	dev_coredump_put(accel->drm.dev);
 	list_for_each_entry_safe(mfile, tmp, &files, remove_link) {
 		maia_file_teardown_vm(mfile);
 		maia_file_put(mfile);

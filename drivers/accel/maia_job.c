@@ -35,6 +35,7 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/devcoredump.h>
+#include <linux/vmalloc.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/fs.h>
@@ -291,30 +292,26 @@ struct maia_coredump {
 	char text[MAIA_COREDUMP_SIZE];
 };
 
-static ssize_t maia_coredump_read(char *buffer, loff_t offset, size_t count,
-				  void *data, size_t datalen)
-{
-	struct maia_coredump *cd = data;
-
-	return memory_read_from_buffer(buffer, count, &offset, cd->text,
-				       cd->len);
-}
-
-static void maia_coredump_free(void *data)
-{
-	kfree(data);
-}
-
-/* maia_ring.dump_work: hand the snapshot to devcoredump, which owns it. */
+/*
+ * maia_ring.dump_work: hand the snapshot to devcoredump as a vmalloc()ed
+ * copy it frees itself. A dump whose read/free callbacks lived in this
+ * module would pin the module for the dump's lifetime (up to five minutes
+ * when nobody reads it) and make unloading fail.
+ */
 static void maia_coredump_work(struct work_struct *work)
 {
 	struct maia_ring *ring = container_of(work, struct maia_ring, dump_work);
 	struct maia_coredump *cd = xchg(&ring->dump, NULL);
+	void *buf;
 
-	if (cd)
-		dev_coredumpm(ring->accel->drm.dev, THIS_MODULE, cd, cd->len,
-			      GFP_KERNEL, maia_coredump_read,
-			      maia_coredump_free);
+	if (!cd)
+		return;
+	buf = vmalloc(cd->len);
+	if (buf) {
+		memcpy(buf, cd->text, cd->len);
+		dev_coredumpv(ring->accel->drm.dev, buf, cd->len, GFP_KERNEL);
+	}
+	kfree(cd);
 }
 
 /*
