@@ -206,7 +206,7 @@ t_stats64_persist() {
 }
 
 maia_setup
-ktap_set_plan 16
+ktap_set_plan 17
 run_test carrier_and_speed t_carrier
 run_test ping_ipv4 t_ping4
 run_test ping_ipv6 t_ping6
