@@ -102,7 +102,7 @@ debug_sessions=(
 	debug
 	"--devices 1 --hbm 128M --ports 2 --lanes 8 --mem 3G --timeout 3000"
 	"MAIA_EXPECT_DEVICES=1 MAIA_EXPECT_HBM=134217728 MAIA_EXPECT_PORTS=2 MAIA_EXPECT_LANES=8"
-	"maia_core maia_accel:maia_accel_test maia_accel:maia_uapi_test maia_accel:maia_compute_ops_test maia_accel:maia_compute_sync_test maia_accel:maia_compute_errors_test maia_accel:maia_compute_files_test maia_accel:maia_recovery_test maia_accel:maia_accel_faults.sh maia_net:maia_net_test maia_net:maia_link_traffic.sh maia_net:maia_link_flaps.sh maia_net:maia_link_ethtool.sh maia_net:maia_link_rings.sh maia_net:maia_link_faultinject.sh"
+	"maia_core maia_accel:maia_accel_test maia_accel:maia_uapi_test maia_accel:maia_compute_ops_test maia_accel:maia_compute_sync_test maia_accel:maia_compute_errors_test maia_accel:maia_compute_files_test maia_accel:maia_recovery_test maia_accel:maia_lifetime_test maia_accel:maia_vm_test maia_accel:maia_accel_faults.sh maia_net:maia_net_test maia_net:maia_link_traffic.sh maia_net:maia_link_flaps.sh maia_net:maia_link_ethtool.sh maia_net:maia_link_rings.sh maia_net:maia_link_faultinject.sh"
 	- -
 )
 if [ "$tier" = debug ]; then
