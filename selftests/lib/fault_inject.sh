@@ -18,8 +18,14 @@ fi_available() {
 # fi_module_range MODULE: "START END" of the module's memory, from
 # /proc/modules (base address and size of its core image).
 fi_module_range() {
-	awk -v m="$1" '$1 == m { printf "%d %d\n", strtonum($6), strtonum($6) + $2 }' \
-		/proc/modules
+	local name size refs deps state addr rest
+	while read -r name size refs deps state addr rest; do
+		if [ "$name" = "$1" ]; then
+			# hex: the addresses do not fit a signed 64-bit decimal
+			printf "%#x %#x\n" "$((addr))" "$((addr + size))"
+			return 0
+		fi
+	done < /proc/modules
 }
 
 # fi_on MODULE PERCENT TASKONLY: failures at PERCENT % of the allocations whose

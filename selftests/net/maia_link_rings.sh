@@ -187,8 +187,8 @@ fpa_aim() {
 	fpa_set interval 1
 	fpa_set space 0
 	fpa_set times -1
-	fpa_set require-start "$((start))"
-	fpa_set require-end "$((end))"
+	fpa_set require-start "$(printf %#x "$((start))")"
+	fpa_set require-end "$(printf %#x "$((end))")"
 	fpa_set stacktrace-depth 32
 }
 
