@@ -440,6 +440,11 @@ static int maia_core_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 					(BIT_ULL(MAIA_PAGE_SHIFT) - 1));
 	if (ret)
 		return dev_err_probe(dev, ret, "no usable DMA mask\n");
+	/*
+	 * The device MMU maps any run of pages, so a scatterlist segment may
+	 * be as long as the DMA layer makes it (the PCI default is 64 KiB).
+	 */
+	dma_set_max_seg_size(dev, UINT_MAX);
 	pci_set_master(pdev);
 
 	ret = maia_core_read_identity(core);
