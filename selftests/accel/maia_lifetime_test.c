@@ -41,14 +41,10 @@
 #define CANARY		0x5a5a5a5au
 #define NHELD		8
 
+/* ioctl(2) as 0 or -errno (libdrm's drmIoctl retries EINTR/EAGAIN). */
 static int ioc(int fd, unsigned long request, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
+	return drmIoctl(fd, request, arg) ? -errno : 0;
 }
 
 static int first_index(unsigned int *index)

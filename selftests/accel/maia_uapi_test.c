@@ -30,15 +30,10 @@
 /* Device addresses the tests bind at. */
 #define TEST_VA		0x10000000ULL
 
-/* ioctl(2) as 0 or -errno. */
+/* ioctl(2) as 0 or -errno (libdrm's drmIoctl retries EINTR/EAGAIN). */
 static int ioc(int fd, unsigned long request, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
+	return drmIoctl(fd, request, arg) ? -errno : 0;
 }
 
 static int bo_create(int fd, uint64_t size, uint32_t flags, uint32_t *handle)

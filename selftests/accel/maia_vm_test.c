@@ -42,15 +42,10 @@
 #define VA_TARGET	0x40000000ULL
 #define VA_OTHER	0x80000000ULL
 
-/* ioctl(2) as 0 or -errno. */
+/* ioctl(2) as 0 or -errno (libdrm's drmIoctl retries EINTR/EAGAIN). */
 static int ioc(int fd, unsigned long request, void *arg)
 {
-	int ret;
-
-	do {
-		ret = ioctl(fd, request, arg);
-	} while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
+	return drmIoctl(fd, request, arg) ? -errno : 0;
 }
 
 static int open_maia(void)
